@@ -1,0 +1,24 @@
+"""Scrapy settings. Defaults fit real government sites; the demo portal run lowers the delays."""
+BOT_NAME = "parkwatch"
+SPIDER_MODULES = ["scrapers.spiders"]
+USER_AGENT = "parkwatch/0.1 (+https://github.com/parkwatch; open data research crawler)"
+ROBOTSTXT_OBEY = True
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024      # refuse bodies over 8 MB
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+ITEM_PIPELINES = {"scrapers.pipelines.LandingPipeline": 100}
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+HTTPERROR_ALLOW_ALL = True               # non-2xx answers reach the spider, which records them
