@@ -41,3 +41,8 @@ def expectations_dir() -> Path:
 def runs_dir() -> Path:
     """Run summaries (JSON) of crawl/build/validate/publish, newest last."""
     return home() / "runs"
+
+
+# Airflow Asset URIs, defined once: the crawl DAG updates RAW_PAGES, the transform DAG MARTS.
+RAW_PAGES_ASSET_URI = "file:///parkwatch/warehouse/raw"
+MARTS_ASSET_URI = "file:///parkwatch/warehouse/parks.duckdb"

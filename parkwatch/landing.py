@@ -44,6 +44,7 @@ class ManifestLine:
     referer: str | None = None
     reason: str | None = None  # why it failed
     logical_date: str | None = None
+    park_ids: list[str] = field(default_factory=list)  # parks the site speaks for
 
 
 def _check_id(kind: str, value: str) -> str:

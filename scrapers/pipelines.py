@@ -17,7 +17,7 @@ class LandingPipeline:
             run_id=spider.run_id, site_id=spider.site.id, url=item["url"], section=item.get("section"),
             outcome=item["outcome"], status=item.get("status"), content_type=item.get("content_type"),
             final_url=item.get("final_url"), referer=item.get("referer"), reason=item.get("reason"),
-            logical_date=spider.logical_date,
+            logical_date=spider.logical_date, park_ids=list(spider.site.parks),
         )
         if item["outcome"] == "landed":
             line.sha256, line.object_path = self.store.put(item["body"])

@@ -1,0 +1,32 @@
+# parkwatch: every target works as the first command on a fresh clone (setup runs first).
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(shell command -v uv 2>/dev/null || echo $(VENV)/.bootstrap/bin/uv)
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test up bench clean
+
+setup: $(STAMP)
+
+# uv is bootstrapped with pip when missing; the venv is synced exactly to uv.lock.
+$(STAMP): pyproject.toml uv.lock
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	@if [ ! -x "$(UV)" ]; then $(PYTHON) -m venv $(VENV)/.bootstrap && $(VENV)/.bootstrap/bin/pip install -q uv; fi
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/parkwatch demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+up: setup
+	@echo "make up: not yet — Airflow standalone with the demo portal comes with the orchestration issue (#8)."
+
+bench: setup
+	@echo "make bench: not yet — benchmarks come with the benchmarks issue (#10)."
+
+clean:
+	rm -rf warehouse/raw warehouse/*.duckdb warehouse/gx warehouse/runs warehouse/logs warehouse/airflow dbt/target dbt/logs

@@ -1,0 +1,209 @@
+"""The ``parkwatch`` command: thin wrappers over parkwatch.pipeline and friends."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(help="parkwatch: crawl park and government sites, build marts, validate, publish.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+portal_app = typer.Typer(help="The demo portal: local sites imitating real park and government sites.")
+app.add_typer(portal_app, name="portal")
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _echo_json(obj) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _fail(msg: str) -> None:
+    typer.secho(f"error: {msg}", fg="red", err=True)
+    raise typer.Exit(1)
+
+
+@portal_app.command("serve")
+def portal_serve(port: int = typer.Option(8700, help="directory port; sites share it on 127.0.1.N"),
+                 today: Optional[str] = typer.Option(None, help="portal clock, YYYY-MM-DD")):
+    """Serve the demo portal in the foreground (Ctrl-C stops it)."""
+    from parkwatch.portal import serve
+
+    serve(port=port, today=today)
+
+
+@app.command()
+def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatable); default all"),
+          date_: Optional[str] = typer.Option(None, "--date", help="logical date YYYY-MM-DD")):
+    """Crawl sites (one subprocess each) into the raw zone."""
+    _setup_logging()
+    from parkwatch import pipeline
+
+    summaries = pipeline.crawl(date_, site or None)
+    _echo_json(summaries)
+    if any(s.get("error") for s in summaries):
+        raise typer.Exit(1)
+
+
+@app.command()
+def build(full_refresh: bool = typer.Option(False, help="re-derive every model from the raw zone")):
+    """dbt build into build.duckdb."""
+    _setup_logging()
+    from parkwatch.build import BuildError, build as dbt_build
+
+    try:
+        _echo_json(dbt_build(full_refresh))
+    except BuildError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def validate():
+    """Run the Great Expectations checkpoint on the built marts."""
+    _setup_logging()
+    from parkwatch.quality.validate import validate as run_validation
+
+    summary = run_validation()
+    _echo_json(summary)
+    if not summary["success"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def publish():
+    """Copy validated marts into parks.duckdb (atomic replace)."""
+    _setup_logging()
+    from parkwatch.publish import PublishRefused, publish as do_publish
+
+    try:
+        _echo_json(do_publish())
+    except PublishRefused as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def run(date_: Optional[str] = typer.Option(None, "--date", help="logical date YYYY-MM-DD"),
+        as_json: bool = typer.Option(False, "--json")):
+    """All steps once, without a scheduler: crawl → build → validate → publish."""
+    _setup_logging()
+    from parkwatch import pipeline
+
+    result = pipeline.run_all(date_)
+    if as_json:
+        _echo_json(result)
+    else:
+        _print_summary(result["seconds"])
+    if not result["validation"]["success"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(airflow: bool = typer.Option(True, help="run through Airflow (`airflow dags test`)"),
+         date_: Optional[str] = typer.Option(None, "--date", help="logical date, default today")):
+    """Start the demo portal, run the DAGs on it, print what was published."""
+    _setup_logging()
+    from parkwatch import orchestration, pipeline
+    from parkwatch.portal import Portal
+
+    started = time.monotonic()
+    logical_date = date_ or date.today().isoformat()
+    with Portal(port=0) as portal:
+        os.environ["PARKWATCH_PORTAL_PORT"] = str(portal.port)
+        typer.echo(f"demo portal on {portal.directory_url} ({len(portal.site_urls)} sites)")
+        try:
+            if airflow:
+                env = orchestration.airflow_env()
+                log = orchestration.prepare(env)
+                for dag_id in ("parkwatch_crawl", "parkwatch_transform"):
+                    typer.echo(f"airflow dags test {dag_id} {logical_date} (log {log})")
+                    orchestration.dags_test(dag_id, logical_date, env, log)
+            else:
+                pipeline.run_all(logical_date)
+        except Exception as exc:  # noqa: BLE001 - report and exit non-zero with the reason
+            _fail(str(exc))
+    _print_summary(round(time.monotonic() - started, 1))
+
+
+def _print_summary(seconds: float) -> None:
+    from parkwatch import status as st
+
+    s = st.status()
+    crawls = s["last_crawls"]
+    latest_run = {}
+    for c in crawls:
+        latest_run[c["site_id"]] = c
+    rows = s["rows"]
+    v = s["last_validation"] or {}
+    typer.echo("")
+    typer.echo("parkwatch summary")
+    typer.echo(f"  pages crawled      {sum(c['pages_landed'] for c in latest_run.values())} "
+               f"({len(latest_run)} sites, {sum(sum(c['failed'].values()) for c in latest_run.values())} failed)")
+    typer.echo(f"  documents          {rows.get('documents', 0)}")
+    for mart in ("indicators", "projects", "policies", "parks", "review_queue"):
+        typer.echo(f"  {mart:<18} {rows.get(mart, 0)} rows")
+    typer.echo(f"  validation         {'passed' if v.get('success') else 'FAILED'}"
+               f" ({v.get('warnings', 0)} warnings); Data Docs {v.get('data_docs')}")
+    typer.echo(f"  published          {s['published_db']}")
+    typer.echo(f"  seconds            {seconds}")
+
+
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json")):
+    """Last runs, row counts per mart, last validation."""
+    from parkwatch import status as st
+
+    s = st.status()
+    if as_json:
+        _echo_json(s)
+        return
+    _echo_json(s)
+
+
+@app.command()
+def extract(paths: list[Path] = typer.Argument(..., help="HTML or .txt files"),
+            format_: str = typer.Option("jsonl", "--format", help="only jsonl"),
+            kind: str = typer.Option("indicators", help="indicators|documents|projects|policies")):
+    """Extract facts from files and print one JSON object per fact (contract in DESIGN.md)."""
+    from parkwatch.facts import extract_file, extract_policy, extract_projects
+
+    if format_ != "jsonl":
+        _fail(f"unknown format {format_!r}: only jsonl")
+    failed = 0
+    for path in paths:
+        if not path.is_file():
+            typer.secho(f"error: {path}: not a file", fg="red", err=True)
+            failed += 1
+            continue
+        doc, facts = extract_file(str(path))
+        if kind == "indicators":
+            records = facts
+        elif kind == "documents":
+            records = [{"doc": str(path), **doc.to_dict()}]
+        elif kind == "projects":
+            records = [{"doc": str(path), **p} for p in extract_projects(doc)]
+        elif kind == "policies":
+            policy = extract_policy(doc)
+            records = [{"doc": str(path), **policy}] if policy else []
+        else:
+            _fail(f"unknown kind {kind!r}")
+        for rec in records:
+            sys.stdout.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""The steps as plain functions: the CLI and the Airflow DAGs call these, nothing else."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import datetime, timezone
+
+from parkwatch import config
+from parkwatch.build import build
+from parkwatch.crawl import crawl_sites
+from parkwatch.publish import publish
+from parkwatch.quality.validate import validate
+from parkwatch.sites import load_sites
+
+log = logging.getLogger(__name__)
+
+
+def site_ids() -> list[str]:
+    """Ids of every valid site; invalid site files are logged and skipped."""
+    sites, errors = load_sites()
+    for err in errors:
+        log.error("site registry: %s (site skipped)", err)
+    return [s.id for s in sites]
+
+
+def record_run(kind: str, summary: dict) -> None:
+    """Append a run summary to ``<home>/runs/<kind>.jsonl`` for `parkwatch status`."""
+    path = config.runs_dir() / f"{kind}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **summary}
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+
+def crawl(logical_date: str | None = None, sites: list[str] | None = None) -> list[dict]:
+    summaries = crawl_sites(sites or site_ids(), logical_date)
+    for s in summaries:
+        record_run("crawl", s)
+    return summaries
+
+
+def build_step() -> dict:
+    summary = build()
+    record_run("build", summary)
+    return summary
+
+
+def validate_step(today: str | None = None) -> dict:
+    summary = validate(today)
+    record_run("validate", {k: v for k, v in summary.items() if k != "suites"})
+    return summary
+
+
+def publish_step() -> dict:
+    summary = publish()
+    record_run("publish", summary)
+    return summary
+
+
+def transform(today: str | None = None) -> dict:
+    """dbt build → validate → publish (only when validation passed)."""
+    result = {"build": build_step(), "validation": validate_step(today)}
+    if result["validation"]["success"]:
+        result["publish"] = publish_step()
+    return result
+
+
+def run_all(logical_date: str | None = None) -> dict:
+    started = time.monotonic()
+    crawl_summaries = crawl(logical_date)
+    result = {"crawl": crawl_summaries, **transform()}
+    result["seconds"] = round(time.monotonic() - started, 1)
+    return result

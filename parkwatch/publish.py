@@ -1,0 +1,76 @@
+"""Publish the validated marts into ``parks.duckdb`` by an atomic file replace.
+
+The new file is written beside the old one under a temporary name, closed, fsynced and
+renamed over it, so a reader opens either the previous or the new marts, never a mix,
+and a crash leaves the previous file intact. Publishing refuses a build that has not
+passed validation (the stamp written by parkwatch.quality.validate must match the
+build file byte size and modification time).
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from parkwatch import config
+from parkwatch.quality.validate import build_fingerprint, stamp_path
+
+MARTS = ["indicators", "projects", "policies", "parks", "documents", "crawl_health"]
+
+
+class PublishRefused(RuntimeError):
+    pass
+
+
+def check_validated(db: Path) -> dict:
+    path = stamp_path()
+    if not path.exists():
+        raise PublishRefused(f"no validation result at {path}: run `parkwatch validate` first")
+    stamp = json.loads(path.read_text(encoding="utf-8"))
+    if stamp.get("build") != build_fingerprint(db):
+        raise PublishRefused(f"{db} changed since it was validated: run `parkwatch validate` again")
+    if not stamp.get("success"):
+        failed = [f"{s['suite']}: {f['expectation']} {f['kwargs']}" for s in stamp["suites"]
+                  if s["severity"] == "error" for f in s["failed"]]
+        raise PublishRefused("validation failed, nothing published:\n  " + "\n  ".join(failed)
+                             + f"\nData Docs: {stamp.get('data_docs')}")
+    return stamp
+
+
+def publish() -> dict:
+    """Copy the marts (and the review queue of flagged facts) into parks.duckdb atomically."""
+    src, dest = config.build_db(), config.publish_db()
+    if not src.exists():
+        raise FileNotFoundError(f"{src} does not exist: run `parkwatch build` first")
+    stamp = check_validated(src)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    counts = {}
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            con.execute("attach ? as build (read_only)", [str(src)])
+            con.execute("create schema marts")
+            for mart in MARTS:
+                con.execute(f"create table marts.{mart} as select * from build.marts.{mart}")
+                counts[mart] = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+            con.execute("create table marts.review_queue as select fact_id, park_id, indicator_text, measure, "
+                        "value, unit, raw, quality_flags, sentence, url from marts.indicators "
+                        "where len(quality_flags) > 0")
+            counts["review_queue"] = con.execute("select count(*) from marts.review_queue").fetchone()[0]
+            con.execute("create table marts.publish_log as select ?::timestamptz as published_at, "
+                        "?::varchar as validation_json", [datetime.now(timezone.utc), json.dumps(stamp, ensure_ascii=False)])
+            con.execute("detach build")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        dir_fd = os.open(dest.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return {"published": str(dest), "rows": counts}

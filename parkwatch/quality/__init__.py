@@ -1,0 +1,1 @@
+"""Data quality gate (Great Expectations) in front of publishing."""
