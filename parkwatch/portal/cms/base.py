@@ -1,0 +1,136 @@
+"""Shared machinery of the CMS renderers: routing, visibility by date, body markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from email.utils import format_datetime
+
+from ..files import make_pdf
+from ..model import Article, Attachment, Column, Request, Response, Route, SiteContent
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+ROBOTS = """User-agent: *
+Disallow: /search/
+Allow: /
+"""
+
+NOT_FOUND = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>404 Not Found</title></head>
+<body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>
+"""
+
+esc = html.escape
+
+_HEADING = re.compile(r"^【[^】]{1,12}】$")
+
+
+def render_body(body: str) -> str:
+    """Light markup used by the content modules.
+
+    ``# text`` → centred bold line (document title), ``【…】`` alone → bold section heading,
+    ``○ …`` → item of the 要目 list, any other non-blank line → an indented paragraph.
+    """
+    out = []
+    for raw in body.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("# "):
+            out.append(f'<p style="text-align:center;"><strong>{esc(line[2:])}</strong></p>')
+        elif _HEADING.match(line):
+            out.append(f"<p><strong>{esc(line)}</strong></p>")
+        elif line.startswith("○"):
+            out.append(f"<p>{esc(line)}</p>")
+        else:
+            out.append(f'<p style="text-indent:2em;">{esc(line)}</p>')
+    return "\n".join(out)
+
+
+def http_date(article: Article) -> str:
+    when = dt.datetime.fromisoformat(article.published).replace(tzinfo=CST)
+    return format_datetime(when.astimezone(dt.timezone.utc), usegmt=True)
+
+
+class Site:
+    """One site (one origin). Subclasses fill ``self.routes`` in :meth:`build`."""
+
+    family = "base"
+    encoding = "utf-8"
+
+    def __init__(self, content: SiteContent, base_url: str, today: dt.date | None = None):
+        self.content = content
+        self.id = content.id
+        self.name = content.name
+        self.base_url = base_url
+        self.today = today
+        self.routes: dict[str, Route] = {}
+        self.build()
+
+    # ---------------------------------------------------------------- content helpers
+    def is_published(self, article: Article) -> bool:
+        return self.today is None or article.date <= self.today
+
+    def articles(self, column: Column | str | None = None) -> list[Article]:
+        """Published articles (of one column), newest first."""
+        slug = column.slug if isinstance(column, Column) else column
+        items = [
+            a
+            for a in self.content.articles
+            if self.is_published(a) and (slug is None or a.column == slug)
+        ]
+        return sorted(items, key=lambda a: (a.published, a.id), reverse=True)
+
+    def pages_of(self, items: list, size: int | None = None) -> list[list]:
+        size = size or self.content.page_size
+        return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+    # ---------------------------------------------------------------- responses
+    def html(self, text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        return Response(
+            status=status,
+            body=text.encode(self.encoding),
+            content_type=f"text/html; charset={self.encoding}",
+            headers=dict(headers or {}),
+        )
+
+    def article_response(self, article: Article, text: str) -> Response:
+        return self.html(text, headers={"Last-Modified": http_date(article)})
+
+    def attachment_response(self, article: Article, att: Attachment) -> Response:
+        if att.ext != "pdf":
+            raise ValueError(f"unsupported attachment type: {att.name}")
+        stamp = article.published.replace("-", "").replace(" ", "").replace(":", "") + "00"
+        return Response(
+            body=make_pdf(att.title, att.lines, stamp[:14]),
+            content_type="application/pdf",
+            headers={"Last-Modified": http_date(article)},
+        )
+
+    def not_found(self) -> Response:
+        return Response(status=404, body=NOT_FOUND.encode("utf-8"))
+
+    # ---------------------------------------------------------------- dispatch
+    def build(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def robots(self) -> str:
+        return ROBOTS
+
+    def handle(self, req: Request) -> Response:
+        if req.path == "/robots.txt":
+            return Response(body=self.robots().encode("ascii"), content_type="text/plain")
+        route = self.routes.get(req.path)
+        if route is None:
+            return self.not_found()
+        return route(req) if callable(route) else route
+
+    # ---------------------------------------------------------------- introspection
+    def url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path
+
+    def detail_paths(self) -> dict[int, str]:  # pragma: no cover - abstract
+        """Article id → path of its detail page (published articles only)."""
+        raise NotImplementedError
