@@ -15,7 +15,7 @@ from airflow.sdk import Asset, dag, task
 
 from parkwatch.config import RAW_PAGES_ASSET_URI
 
-RAW_PAGES = Asset(RAW_PAGES_ASSET_URI, name="parkwatch_raw_pages")
+RAW_PAGES = Asset(name="parkwatch_raw_pages", uri=RAW_PAGES_ASSET_URI)
 
 
 @dag(

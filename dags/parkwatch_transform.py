@@ -15,8 +15,8 @@ from airflow.sdk import Asset, dag, task
 
 from parkwatch.config import MARTS_ASSET_URI, RAW_PAGES_ASSET_URI
 
-RAW_PAGES = Asset(RAW_PAGES_ASSET_URI, name="parkwatch_raw_pages")
-MARTS = Asset(MARTS_ASSET_URI, name="parkwatch_marts")
+RAW_PAGES = Asset(name="parkwatch_raw_pages", uri=RAW_PAGES_ASSET_URI)
+MARTS = Asset(name="parkwatch_marts", uri=MARTS_ASSET_URI)
 
 
 @dag(
