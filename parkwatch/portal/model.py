@@ -8,7 +8,7 @@ Content modules (``parkwatch.portal.content.*``) build :class:`SiteContent` obje
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 KINDS = ("bulletin", "policy", "news", "notice")
@@ -28,6 +28,19 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """The page is edited in place on ``effective`` (same URL): new body (and title, if given)."""
+
+    effective: str  # "YYYY-MM-DD HH:MM"
+    body: str
+    title: str | None = None
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date.fromisoformat(self.effective[:10])
+
+
+@dataclass(frozen=True)
 class Article:
     id: int
     column: str  # Column.slug
@@ -38,10 +51,22 @@ class Article:
     author: str = ""
     meta: tuple[tuple[str, str], ...] = ()  # 政府信息公开 fields in display order
     attachments: tuple[Attachment, ...] = ()
+    revisions: tuple[Revision, ...] = ()  # in order of effective date
+    modified: str | None = None  # set on the view of a revised article
 
     @property
     def date(self) -> dt.date:
         return dt.date.fromisoformat(self.published[:10])
+
+    def as_of(self, today: dt.date | None) -> "Article":
+        """The article as it reads on ``today`` (None: the latest revision)."""
+        current = self
+        for rev in self.revisions:
+            if today is None or rev.date <= today:
+                current = replace(
+                    current, body=rev.body, title=rev.title or current.title, modified=rev.effective
+                )
+        return current
 
 
 @dataclass(frozen=True)

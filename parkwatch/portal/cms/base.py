@@ -50,7 +50,7 @@ def render_body(body: str) -> str:
 
 
 def http_date(article: Article) -> str:
-    when = dt.datetime.fromisoformat(article.published).replace(tzinfo=CST)
+    when = dt.datetime.fromisoformat(article.modified or article.published).replace(tzinfo=CST)
     return format_datetime(when.astimezone(dt.timezone.utc), usegmt=True)
 
 
@@ -77,7 +77,7 @@ class Site:
         """Published articles (of one column), newest first."""
         slug = column.slug if isinstance(column, Column) else column
         items = [
-            a
+            a.as_of(self.today)
             for a in self.content.articles
             if self.is_published(a) and (slug is None or a.column == slug)
         ]

@@ -6,7 +6,7 @@ total and its parts (其中 …), the parts add up exactly. The portal's README/
 
 from __future__ import annotations
 
-from ..model import Article, Attachment, Column, SiteContent
+from ..model import Article, Attachment, Column, Revision, SiteContent
 
 SITE_ID = "qingchuan-hitech"
 PARK_ID = "qingchuan-hitech"
@@ -73,6 +73,25 @@ JB_2024_06 = Article(
 【工作动态】
 1-5月全区开复工项目36个,完成投资42.17亿元。(重大项目服务中心)
 """,
+    # revised in place on 2024-06-20: the finance bureau's confirmed figures replace the flash ones
+    revisions=(
+        Revision(
+            effective="2024-06-20 09:10",
+            body="""\
+# 青川高新区工作简报
+# 2024年第6期(总第117期)
+【主要指标】
+财政收入稳步增长。1-5月,高新区完成财政收入6.95亿元,完成年度预算的43.8%,同比增长6.3%。(财政金融局)
+工业生产持续回升。1-5月,规模以上工业增加值同比增长8.4%,较1-4月提高0.6个百分点;规上工业总产值151.08亿元,同比增长8.1%。(经济发展局)
+市场主体较快增长。1-5月新增市场主体418户,其中企业121户、个体工商户297户。(市场监管分局)
+【重点工作】
+开展“企业服务月”活动。5月份走访重点企业86家,收集用工、融资、物流等问题41个,已解决37个,其余4个纳入台账限时办理。(经济发展局)
+【工作动态】
+1-5月全区开复工项目36个,完成投资42.17亿元。(重大项目服务中心)
+(6月20日更新:财政收入数据按财政金融局核定数修正。)
+""",
+        ),
+    ),
 )
 
 JB_2024_05 = Article(
