@@ -7,9 +7,10 @@ import datetime as dt
 from ..model import SiteContent
 from .base import Site
 from .generic import GenericSite
+from .hanweb import HanwebSite
 from .trs import TrsSite
 
-FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite}
+FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite, "hanweb": HanwebSite}
 
 
 def build_site(content: SiteContent, base_url: str, today: dt.date | None) -> Site:

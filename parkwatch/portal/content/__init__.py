@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..model import SiteContent
-from . import jinhe, qingchuan
+from . import jinhe, qingchuan, qingchuan_gov
 
-SITES: tuple[SiteContent, ...] = (qingchuan.SITE, jinhe.SITE)
+SITES: tuple[SiteContent, ...] = (qingchuan.SITE, jinhe.SITE, qingchuan_gov.SITE)
 
 __all__ = ["SITES"]
