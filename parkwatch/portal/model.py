@@ -74,6 +74,7 @@ class Column:
     slug: str  # URL folder, e.g. "jb" or "zwgk/zcwj"
     name: str  # 栏目名称, e.g. "工作简报"
     kind: str  # one of KINDS
+    code: str = ""  # CMS-specific column id where the URL needs one (博达 VSB: "1052")
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -23,4 +23,14 @@ PARKS: dict[str, dict[str, object]] = {
         "city": "金河市",
         "authority": "金河经济技术开发区管理委员会",
     },
+    "tongjiang-hitech": {
+        "name": "桐江高新技术产业开发区",
+        "short_name": "桐江高新区",
+        "aliases": ["桐江高新技术产业开发区", "桐江高新区", "桐江高新區", "桐江高新技術產業開發區"],
+        "level": "provincial",
+        "kind": "hitech",
+        "province": "浙江省",
+        "city": "桐江市",
+        "authority": "桐江高新技术产业开发区管理委员会",
+    },
 }

@@ -9,8 +9,9 @@ from .base import Site
 from .generic import GenericSite
 from .hanweb import HanwebSite
 from .trs import TrsSite
+from .vsb import VsbSite
 
-FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite, "hanweb": HanwebSite}
+FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite, "hanweb": HanwebSite, "vsb": VsbSite}
 
 
 def build_site(content: SiteContent, base_url: str, today: dt.date | None) -> Site:
