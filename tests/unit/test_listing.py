@@ -32,3 +32,24 @@ def test_trs_pagination_from_create_page_html():
     html = '<script>createPageHTML(3, 0, "index", "html");</script>'
     assert trs_page_urls("http://a/jb/index.html", html) == ["http://a/jb/index_1.html", "http://a/jb/index_2.html"]
     assert trs_page_urls("http://a/jb/index.html", "<p>none</p>") == []
+
+
+HANWEB_PAGE = """<div id="4595"></div><script>$('#4595').jpage({ perPage: 3, groupSize: 3,
+ proxyUrl: '/module/web/jpage/dataproxy.jsp',
+ ajaxParam: {col: 1, appid: 1, webid: 12, columnid: 1235, unitid: 4595, webname: '青川市人民政府'} });</script>"""
+HANWEB_XML = """<?xml version="1.0" encoding="UTF-8"?><datastore><nextgroup><![CDATA[]]></nextgroup>
+<recordset><record><![CDATA[<li><a href="/art/2024/7/12/art_1235_101.html">简报第7期</a><span>2024-07-12</span></li>]]></record>
+<record><![CDATA[<li><a href='/art/2024/6/1/art_1235_99.html'>简报第6期</a></li>]]></record></recordset>
+<totalrecord>20</totalrecord><totalpage>7</totalpage></datastore>"""
+
+
+def test_hanweb_proxy_found_and_windowed():
+    from parkwatch.listing import hanweb_proxy, hanweb_window_url, parse_hanweb_records
+
+    proxy = hanweb_proxy("http://gov/col/col1235/index.html", HANWEB_PAGE)
+    assert proxy["url"] == "http://gov/module/web/jpage/dataproxy.jsp"
+    assert proxy["params"]["columnid"] == "1235" and proxy["batch"] == 9
+    url = hanweb_window_url(proxy, 10)
+    assert "startrecord=10&endrecord=18&perpage=3" in url and "columnid=1235" in url
+    assert parse_hanweb_records(HANWEB_XML) == (20, ["/art/2024/7/12/art_1235_101.html", "/art/2024/6/1/art_1235_99.html"])
+    assert hanweb_proxy("http://x/", "<p>plain</p>") is None

@@ -1,0 +1,296 @@
+"""HTML → document fields: CMS content selectors first, then a text-density pick; the 信息公开
+metadata table; title, date, source and attachment links."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+
+from parkwatch.extract.common import (
+    META_LABELS,
+    canonical_label,
+    date_from_metadata,
+    meta_pairs,
+    parse_date,
+    squash,
+)
+from parkwatch.extract.plain import parse_plain, split_regions
+from parkwatch.text import clean_text
+
+# Content containers used by the CMSs Chinese government sites run on (TRS, VSB/博达, 大汉, 中国政府网 …)
+CONTENT_SELECTORS = (
+    ".TRS_Editor", ".TRS_UEDITOR", "#zoom", "#Zoom", ".v_news_content", "[id^=vsb_content]",
+    "#UCAP-CONTENT", ".pages_content", "#pages_content", ".xxgk_content", ".article-content",
+    ".article_content", ".art_content", ".artContent", "#artContent", ".news_content",
+    ".newsContent", "#newsContent", ".detail-content", ".detail_content", ".content_text",
+    ".wz_content", ".zw", "#zw", ".wzy_content", "#fontzoom", ".con_text", "article",
+)
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "form", "button",
+              "select", "input", "textarea", "object", "embed", "canvas", "nav", "header", "footer")
+_CHROME_RE = re.compile(
+    r"nav|menu|breadcrumb|crumb|footer|foot\b|header|share|bdshare|sidebar|side_|related|xgwz|"
+    r"xgxx|pagination|pager|prev|next|print|toolbar|copyright|login|search|weixin|qrcode|ewm|"
+    r"friend|links|position|location|top_bar|topbar",
+    re.IGNORECASE,
+)
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+               "section", "article", "blockquote", "ul", "ol", "dd", "dt", "dl", "pre", "center"}
+_ATTACH_EXT_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|ofd|zip|rar|7z|et|txt|csv|pptx?)(?:$|[?#])",
+                            re.IGNORECASE)
+_META_NAMES = {
+    "articletitle": "标题", "pubdate": "发布日期", "firstpublishedtime": "发布日期",
+    "contentsource": "来源", "source": "来源", "author": "作者", "keywords": "关键词",
+    "description": "概述",
+}
+_TITLE_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|-{1,2}|—{1,2})\s*")
+_CHINESE_PUNCT_RE = re.compile(r"[。,，;；、:：!！?？]")
+
+
+def _text(el) -> str:
+    return re.sub(r"\s+", " ", el.text_content() or "").strip()
+
+
+def block_text(el) -> str:
+    """Text of an element with block elements and <br> turned into line breaks."""
+    parts: list[str] = []
+
+    def walk(node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if node.text and tag not in ("script", "style"):
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in _BLOCK_TAGS or tag in ("td", "th"):
+            parts.append("\n" if tag != "td" and tag != "th" else " | ")
+
+    walk(el)
+    return "".join(parts)
+
+
+def _strip_chrome(root) -> None:
+    for bad in root.xpath("//comment() | //processing-instruction()"):
+        parent = bad.getparent()
+        if parent is not None:
+            bad.drop_tree() if hasattr(bad, "drop_tree") else parent.remove(bad)
+    for tag in _DROP_TAGS:
+        for el in root.iter(tag):
+            el.drop_tree() if el.getparent() is not None else None
+
+
+def _is_chrome(el) -> bool:
+    key = " ".join(filter(None, (el.get("class"), el.get("id"))))
+    return bool(key) and bool(_CHROME_RE.search(key))
+
+
+def _link_density(el) -> float:
+    total = len(_text(el)) or 1
+    links = sum(len(_text(a)) for a in el.iter("a"))
+    return links / total
+
+
+def _block_score(el) -> float:
+    t = _text(el)
+    if len(t) < 20 or _link_density(el) > 0.3:
+        return 0.0
+    return len(t) + 20 * len(_CHINESE_PUNCT_RE.findall(t))
+
+
+def _density_pick(root):
+    """Readability-style pick: each text block scores its parent fully and its grandparent half."""
+    scores: dict = {}
+    for el in root.iter("p", "section", "span", "font", "div", "td"):
+        if el.tag in ("div", "td", "section", "span", "font") and any(
+            isinstance(c.tag, str) and c.tag in ("p", "div", "table", "section", "ul") for c in el
+        ):
+            continue
+        score = _block_score(el)
+        if not score:
+            continue
+        parent = el.getparent()
+        if parent is None or _is_chrome(parent):
+            continue
+        scores[parent] = scores.get(parent, 0.0) + score
+        grand = parent.getparent()
+        if grand is not None and not _is_chrome(grand):
+            scores[grand] = scores.get(grand, 0.0) + score / 2
+    if not scores:
+        return None
+    return max(scores.items(), key=lambda kv: kv[1])[0]
+
+
+def select_content(root):
+    """Main-content element: first CMS selector with real text, else the density pick, else <body>."""
+    for sel in CONTENT_SELECTORS:
+        try:
+            found = root.cssselect(sel)
+        except Exception:  # noqa: BLE001 - cssselect missing or bad selector
+            found = _css_fallback(root, sel)
+        for el in found:
+            if len(_text(el)) >= 30:
+                return el
+    picked = _density_pick(root)
+    if picked is not None:
+        return picked
+    body = root.find(".//body")
+    return body if body is not None else root
+
+
+def _css_fallback(root, sel: str):
+    if sel.startswith("#"):
+        return root.xpath(f"//*[@id='{sel[1:]}']")
+    if sel.startswith("."):
+        return root.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {sel[1:]} ')]")
+    if sel.startswith("[id^="):
+        return root.xpath(f"//*[starts-with(@id, '{sel[5:-1]}')]")
+    return root.xpath(f"//{sel}")
+
+
+def metadata_table(root) -> dict[str, str]:
+    """信息公开 label → value pairs from tables, definition lists and "label:value" spans."""
+    meta: dict[str, str] = {}
+    for el in root.iter("td", "th", "span", "b", "strong", "label", "dt", "em", "li", "p", "div"):
+        raw = _text(el)
+        if not raw or len(raw) > 200:
+            continue
+        lab = canonical_label(raw)
+        if lab and len(raw) <= 12:
+            nxt = el.getnext()
+            value = _text(nxt) if nxt is not None else (el.tail or "").strip()
+            if not value and el.tail:
+                value = el.tail.strip()
+            if value and not canonical_label(value):
+                meta.setdefault(lab, value)
+            continue
+        if el.tag in ("td", "th", "span", "li", "p", "div", "em") and len(el) <= 3:
+            for k, v in meta_pairs(raw):
+                if v and len(v) < 120:
+                    meta.setdefault(k, v)
+    return meta
+
+
+def meta_tags(root) -> dict[str, str]:
+    """<meta name=ArticleTitle/PubDate/ContentSource …> values under canonical labels."""
+    out: dict[str, str] = {}
+    for m in root.iter("meta"):
+        name = (m.get("name") or m.get("property") or "").lower().replace("og:", "")
+        content = (m.get("content") or "").strip()
+        if content and name in _META_NAMES:
+            out.setdefault(_META_NAMES[name], content)
+        elif content and name == "title":
+            out.setdefault("标题", content)
+    return out
+
+
+def _page_title(root, content) -> str | None:
+    for el in (content.xpath(".//h1") if content is not None else []) + root.xpath("//h1"):
+        t = _text(el)
+        if 4 <= len(t) <= 120:
+            return t
+    for el in root.xpath("//*[contains(@class,'title') or contains(@id,'title')]"):
+        t = _text(el)
+        if 6 <= len(t) <= 120 and el.tag not in ("title", "head"):
+            return t
+    t = root.findtext(".//title")
+    if t:
+        parts = [p for p in _TITLE_SPLIT_RE.split(t.strip()) if p]
+        return max(parts, key=len) if parts else None
+    return None
+
+
+def attachments(root, base_url: str | None) -> list[dict]:
+    """Links to downloadable files or labelled 附件, as {"name", "url"}."""
+    out, seen = [], set()
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        name = _text(a)
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        if not (_ATTACH_EXT_RE.search(href) or (name.startswith("附件") and len(name) < 80)):
+            continue
+        url = urljoin(base_url, href) if base_url else href
+        if url in seen:
+            continue
+        seen.add(url)
+        out.append({"name": clean_text(name) or href.rsplit("/", 1)[-1], "url": url})
+    return out
+
+
+def _to_root(text: str):
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    return lxml.html.fromstring(text)
+
+
+def parse_html(text: str, url: str | None = None) -> dict:
+    """Fields of a Document from an HTML string."""
+    root = _to_root(text)
+    head_meta = meta_tags(root)
+    _strip_chrome(root)
+    table_meta = metadata_table(root)
+    content = select_content(root)
+    for el in list(content.iter()):
+        if el is not content and isinstance(el.tag, str) and _is_chrome(el) and el.getparent() is not None:
+            el.drop_tree()
+    for el in list(content.iter("table")):
+        if el.getparent() is not None and len(metadata_table(el)) >= 3:
+            el.drop_tree()
+    plain = parse_plain(block_text(content))
+    meta = {**head_meta, **plain["metadata"], **table_meta}
+    title = table_meta.get("标题") or head_meta.get("标题") or _page_title(root, content) or plain["title"]
+    title = clean_text(title).replace("\n", "") if title else None
+    body_lines = plain["body"].split("\n") if plain["body"] else []
+    if body_lines and title and squash(body_lines[0]).strip("《》") == squash(title).strip("《》"):
+        body_lines = body_lines[1:]
+    published = date_from_metadata(meta) or _date_near_title(root) or _date_from_url(url)
+    source = meta.get("来源") or meta.get("发文机构") or meta.get("发布机构")
+    if source in ("未知", "本站", "本网"):
+        source = meta.get("发文机构") or meta.get("发布机构")
+    return {
+        "title": title or None,
+        "published_date": published,
+        "source": clean_text(source) if source else None,
+        "body": "\n".join(body_lines),
+        "metadata": {k: clean_text(v) for k, v in meta.items() if k in META_LABELS.values()},
+        "attachments": attachments(content, url) or attachments(root, url) or plain["attachments"],
+    }
+
+
+_LABELLED_DATE_RE = re.compile(r"(?:发布|公开|发文|更新)?(?:日期|时间)\s*[:：]\s*(\S[^|]{0,30})")
+
+
+def _date_near_title(root) -> str | None:
+    lines = clean_text(block_text(root)).split("\n")
+    head, _, _ = split_regions(lines)
+    for ln in reversed(head):
+        m = _LABELLED_DATE_RE.search(ln)
+        if m and parse_date(m.group(1)):
+            return parse_date(m.group(1))
+    for ln in lines[:80]:
+        m = _LABELLED_DATE_RE.search(ln)
+        if m and parse_date(m.group(1)):
+            return parse_date(m.group(1))
+    return None
+
+
+_URL_DATE_RE = re.compile(r"(?:t|/)((?:19|20)\d{2})[-_/]?(\d{2})[-_/]?(\d{2})(?:[_/.]|\d)")
+
+
+def _date_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    m = _URL_DATE_RE.search(url)
+    return parse_date(f"{m.group(1)}-{m.group(2)}-{m.group(3)}") if m else None
+
+
+def is_html(text: str) -> bool:
+    """True when the text carries HTML markup."""
+    return bool(re.search(r"<\s*(?:html|body|head|div|p|table|meta|span|br|a\s|h[1-6]|!doctype)\b",
+                          text[:5000], re.IGNORECASE))
+
+
+__all__ = ["parse_html", "is_html", "select_content", "metadata_table", "attachments", "block_text"]

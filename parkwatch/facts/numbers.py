@@ -1,0 +1,181 @@
+"""Quantities in Chinese text: numerals (Arabic and Chinese), 万/亿 scales, units, approximation.
+
+`find_quantities(text)` returns Quantity records with positions; values are in the base unit
+(亿元 → ×1e8 CNY, 万吨 → ×1e4 t). Pure regex + cn2an; no sentence logic here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# unit as written → (base unit, factor, kind); kind: amount | count | pct | pp
+_AMOUNT_UNITS: dict[str, tuple[str, Decimal]] = {
+    "元": ("CNY", Decimal(1)), "人民币": ("CNY", Decimal(1)), "美元": ("USD", Decimal(1)),
+    "欧元": ("EUR", Decimal(1)), "港元": ("HKD", Decimal(1)), "港币": ("HKD", Decimal(1)),
+    "吨标准煤": ("tce", Decimal(1)), "吨标煤": ("tce", Decimal(1)), "蒸吨": ("t_steam", Decimal(1)),
+    "吨": ("t", Decimal(1)), "千克": ("kg", Decimal(1)), "公斤": ("kg", Decimal(1)),
+    "立方米": ("m3", Decimal(1)), "方": ("m3", Decimal(1)),
+    "平方公里": ("km2", Decimal(1)), "平方千米": ("km2", Decimal(1)), "平方米": ("m2", Decimal(1)),
+    "平米": ("m2", Decimal(1)), "公顷": ("ha", Decimal(1)), "亩": ("mu", Decimal(1)),
+    "千瓦时": ("kWh", Decimal(1)), "度电": ("kWh", Decimal(1)), "千瓦": ("kW", Decimal(1)),
+    "兆瓦": ("MW", Decimal(1)), "吉瓦": ("GW", Decimal(1)), "瓦": ("W", Decimal(1)),
+    "公里": ("km", Decimal(1)), "千米": ("km", Decimal(1)), "米": ("m", Decimal(1)),
+    "标准箱": ("TEU", Decimal(1)), "标箱": ("TEU", Decimal(1)),
+    "天": ("d", Decimal(1)), "个工作日": ("d", Decimal(1)), "工作日": ("d", Decimal(1)),
+    "小时": ("h", Decimal(1)), "分钟": ("min", Decimal(1)),
+}
+_COUNT_UNITS = (
+    "人次", "户次", "家次", "台套", "个", "家", "户", "项", "人", "件", "场", "只", "座", "间", "种",
+    "份", "处", "次", "张", "名", "所", "对", "条", "台", "套", "位", "辆", "栋", "幢", "宗", "笔",
+    "棵", "株", "头", "艘", "架", "期", "批", "支", "块", "起", "例", "篇", "部", "本", "轮",
+)
+_PER_UNITS = {
+    "年": "yr", "亩": "mu", "吨": "t", "平方米": "m2", "月": "month", "人": "person", "天": "d",
+    "日": "d", "小时": "h", "箱柜": "箱柜", "箱": "box", "千瓦时": "kWh", "度": "kWh", "户": "户",
+}
+_CN_NUM_CHARS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
+_SCALES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10,
+           "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6,
+           "十万": Decimal(10) ** 5, "万": Decimal(10) ** 4}
+APPROX_PRE = ("将近", "接近", "大约", "超过", "突破", "不低于", "不少于", "不超过", "不高于", "约", "近", "超", "逾")
+APPROX_POST = ("以上", "左右", "之多", "以下", "以内", "余", "多")
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUM_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM_CN = rf"[{_CN_NUM_CHARS}]+(?:点[零〇一二三四五六七八九]+)?"
+_UNIT_ALT = _alt(list(_AMOUNT_UNITS) + list(_COUNT_UNITS))
+QUANTITY_RE = re.compile(
+    rf"(?P<pre>{_alt(APPROX_PRE)})?"
+    rf"(?:(?P<lo>{_NUM_AR})\s*(?:—|–|-|~|至|到)\s*)?"
+    rf"(?P<num>{_NUM_AR}|{_NUM_CN})\s*"
+    rf"(?P<mid>余|多)?"
+    rf"(?:(?P<pct>%|％)|(?P<pp>个百分点|百分点)|"
+    rf"(?P<scale>{_alt(_SCALES)})?(?P<mid2>余|多)?(?P<unit>{_UNIT_ALT})"
+    rf"(?:/(?P<per>{_alt(_PER_UNITS)}))?)"
+    rf"(?P<post>{_alt(APPROX_POST)})?"
+)
+_CN_PERCENT_RE = re.compile(rf"百分之(?P<num>{_NUM_CN}|{_NUM_AR})")
+# unit continuations that show the match was a prefix of another word
+_BAD_FOLLOW = {
+    "个": ("月",), "天": ("然", "津", "下"), "方": ("面", "式", "案", "法", "向", "针", "位", "便", "能", "可"),
+    "米": (), "人": ("民", "才", "员", "口", "工", "大", "社", "防", "脸"), "家": ("级", "庭", "居", "园", "乡", "电"),
+    "户": ("籍", "外", "型"), "期": ("间", "限", "末"), "部": ("门", "署", "分", "长", "委", "位"),
+    "对": ("接", "外", "标", "于", "口"), "场": ("所", "景", "地", "馆", "合"), "处": ("理", "置", "罚", "长"),
+    "次": ("数",), "件": (), "批": ("准", "复", "次"), "名": ("单", "称", "义"), "所": ("属", "得", "在", "有"),
+    "条": ("件", "例", "款"), "位": ("于", "置", "次"), "支": ("持", "出", "撑", "付", "柱"),
+    "块": (), "起": ("步", "来", "草"), "例": ("如",), "篇": ("章",), "本": ("地", "届", "次", "级", "市"),
+    "台": ("账", "阶"), "项": ("目",), "间": ("接",), "种": ("植", "子", "类"), "轮": (),
+    "座": ("谈",), "只": ("有", "要", "是", "能"), "头": ("部", "企"), "元": ("素", "宵", "旦"),
+    "亩": ("均",), "吨": (), "公里": (), "米": ("宽",),
+}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity as found in text."""
+
+    start: int
+    end: int
+    raw: str
+    value: float | int
+    unit: str  # base unit: CNY, t, m3, %, pp, count …
+    kind: str  # amount | count | pct | pp
+    approx: str | None
+    low: float | int | None = None  # lower bound of a range (value is then the upper bound)
+    chinese_numeral: bool = False
+
+
+def parse_number(s: str) -> Decimal | None:
+    """Arabic ("1,234.5") or Chinese ("一千零一", "两", "三点五", 大写) numeral → Decimal."""
+    s = s.strip().replace(",", "")
+    if not s:
+        return None
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        pass
+    try:
+        import cn2an
+
+        return Decimal(str(cn2an.cn2an(s, "smart")))
+    except Exception:  # noqa: BLE001 - cn2an raises ValueError and others on odd input
+        return None
+
+
+def _num_out(d: Decimal, as_float: bool = False) -> float | int:
+    if not as_float and d == d.to_integral_value():
+        return int(d)
+    return float(round(d, 10))
+
+
+def _unit_of(m: re.Match) -> tuple[str, Decimal, str]:
+    if m.group("pct"):
+        return "%", Decimal(1), "pct"
+    if m.group("pp"):
+        return "pp", Decimal(1), "pp"
+    unit = m.group("unit")
+    scale = _SCALES.get(m.group("scale") or "", Decimal(1))
+    if unit in _AMOUNT_UNITS:
+        base, factor = _AMOUNT_UNITS[unit]
+        kind = "amount"
+    else:
+        base, factor, kind = "count", Decimal(1), "count"
+    if m.group("per"):
+        base = f"{base}/{_PER_UNITS[m.group('per')]}"
+    return base, scale * factor, kind
+
+
+def _plausible(m: re.Match, text: str) -> bool:
+    """Reject matches that are parts of words, dates, ordinals or bare Chinese numerals."""
+    num = m.group("num")
+    before = text[max(0, m.start() - 1):m.start()]
+    after = text[m.end():m.end() + 1]
+    unit = m.group("unit")
+    if before in ("第", "×", "*", "x", "X", "+", "/") or (before.isdigit()):
+        return False
+    if unit and not m.group("post") and after and after in _BAD_FOLLOW.get(unit, ()):
+        return False
+    if unit == "方" and not re.match(r"\d", num):
+        return False
+    if unit in ("个", "期") and after == "月":
+        return False
+    if num and num[0] in _CN_NUM_CHARS:
+        if len(num) < 2 and not m.group("pre"):
+            return False
+        if after == "一" or before in ("之", "其"):
+            return False
+    return True
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All plausible quantities in text, in order of appearance."""
+    out: list[Quantity] = []
+    for m in QUANTITY_RE.finditer(text):
+        if not _plausible(m, text):
+            continue
+        num = parse_number(m.group("num"))
+        if num is None:
+            continue
+        unit, factor, kind = _unit_of(m)
+        as_float = kind in ("pct", "pp")
+        lo = parse_number(m.group("lo")) if m.group("lo") else None
+        approx = m.group("pre") or m.group("mid") or m.group("mid2") or m.group("post")
+        raw = m.group(0)[len(m.group("pre") or ""):]
+        out.append(Quantity(
+            start=m.start(), end=m.end(), raw=raw, value=_num_out(num * factor, as_float),
+            unit=unit, kind=kind, approx=approx,
+            low=_num_out(lo * factor, as_float) if lo is not None else None,
+            chinese_numeral=m.group("num")[0] in _CN_NUM_CHARS,
+        ))
+    for m in _CN_PERCENT_RE.finditer(text):
+        num = parse_number(m.group("num"))
+        if num is not None and not any(q.start <= m.start() < q.end for q in out):
+            out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(num, True), "%", "pct", None,
+                                chinese_numeral=True))
+    return sorted(out, key=lambda q: q.start)

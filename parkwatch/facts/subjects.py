@@ -1,0 +1,160 @@
+"""Who a quantity belongs to: the subject phrase before it (财政收入5.58亿元), or the noun after it
+(开展12场招聘会), with change verbs (同比增长), relations (占…的, 完成…的) and park names peeled off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parkwatch.facts.periods import COMPARISON_RE, period_spans
+
+UP_VERBS = ("增长", "增加", "上涨", "上升", "提高", "提升", "回升", "增收", "扩大", "高出", "增幅", "增速",
+            "比增", "增", "多")
+DOWN_VERBS = ("下降", "减少", "回落", "降低", "下滑", "减收", "缩小", "收窄", "低于", "负增长", "降幅",
+              "减", "降", "少")
+FLAT_VERBS = ("持平",)
+_CHANGE_ALT = "|".join(sorted(UP_VERBS + DOWN_VERBS + FLAT_VERBS, key=len, reverse=True))
+# change verb at the end of the pre-text, optionally with 同比/环比 and a trailing 了/达/为
+_CHANGE_RE = re.compile(rf"(?P<cmp>同比|环比|比上年|比去年)?(?P<verb>{_CHANGE_ALT})(?P<tail>了|达到?|幅度为?|为)?$")
+_TO_LEVEL_RE = re.compile(rf"(?:{_CHANGE_ALT})(?:到|至|为)$")  # 提高到 / 减为: a level, not a change
+_CMP_RE = re.compile(r"同比|环比")
+
+_PARK_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,8}?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|经开区|示范区|"
+    r"工业园区|产业园区|园区)|全区|我区|本区|该区|区内)(?:内|范围内)?(?:[、和及](?=\S))?"
+)
+_LEAD_JUNK_RE = re.compile(
+    r"^(?:其中|此外|另外|同时|其余|以及|并且|并|且|和|及|与|或|分别为|分别是|分别|共有|共计|合计|总计|累计|"
+    r"共|已经|已|预计|现已|目前|截至目前|全部|均|还|再|又|先后|累|总共|一共|全年|年内|今年|当年|首批|"
+    r"完成|实现|达到|获得|获批|获|取得|拥有|有|新设立)+"
+)
+_TRAIL_JUNK_RE = re.compile(
+    r"(?:达到了|达到|高达|多达|已达|达|为|是|约|近|有|共计|共|计|合计|累计|总计|已|实现|完成|突破|超过|超|逾|"
+    r"增至|升至|降至|至|到|了|的|均|分别|总额为|总量为|规模为|规模|由过去的|由|从|过去的)+$"
+)
+_REL_RE = re.compile(r"(?:占|相当于)(?P<of>[^占]*?)(?:的)?(?:比重|比例|份额|总量|总数)?(?:的)?(?:达到?|为)?$")
+_OF_RE = re.compile(r"(?P<verb>完成|超额完成|达到?|实现|为|是|占)(?P<of>[^完达实为是占]{1,30})的$")
+_PRENOMINAL_VERBS = (
+    "全面完成", "研究审议", "开展", "提供", "组织", "下发", "下达", "发放", "清理", "劝导", "规范", "新设",
+    "建成", "完成", "实施", "引进", "获批", "获得", "吸引", "办理", "拆除", "恢复", "设置", "培育", "推荐",
+    "签订", "举办", "召开", "制定", "出台", "列入", "纳入", "拥有", "建设", "打造", "落地", "签约", "开工",
+    "投产", "走访", "帮助", "服务", "培训", "接待", "受理", "审批", "解决", "化解", "帮扶", "带动", "新建",
+    "改造", "修复", "治理", "整改", "销号", "审议", "通过", "推动", "实现", "达到", "累计", "共计", "合计",
+    "全面", "先后", "成功", "积极", "已", "还", "再", "又", "分别", "吸纳", "安置", "新增", "共有", "有",
+    "共", "为", "对", "向", "给", "涉及", "覆盖", "认定", "评选", "入选", "选派", "了", "的", "等", "将",
+    "确定", "认定", "遴选", "申报", "落实", "兑现", "投入", "投资", "惠及", "公布", "促成", "帮助", "助力",
+)
+_PRENOMINAL_RE = re.compile("^(?:" + "|".join(sorted(set(_PRENOMINAL_VERBS), key=len, reverse=True)) + ")+$")
+_POST_STOP_RE = re.compile(
+    r"同比|环比|增长|下降|完成|实现|参与|参会|参加|获得|入驻|落户|开工|投产|建成|已|将|被|在|于|通过|全部|"
+    r"均|分别|占|达|共|累计|以|为|和|及|与|等|开展|进行|提供|签订|获|得到|受益|申报|实施|投入|用于|"
+    r"[的,，;；:：、。()（）“”\"\s]"
+)
+_QUOTES_RE = re.compile(r"[“”\"'‘’《》]")
+
+
+@dataclass
+class SubjectParse:
+    """What the text before a quantity says about it."""
+
+    subject: str  # may be "" when the text names nothing (carry the previous subject)
+    change_verb: str | None = None  # 增长 / 下降 / 持平 … directly before the quantity
+    comparator: str | None = None  # 同比 / 环比
+    relation_of: str | None = None  # X in 占X的 / 完成X的 (the total a share is of)
+    is_relation: bool = False
+    to_level: bool = False  # 提高到 / 减为: the quantity is a level
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """text with the given spans replaced by spaces."""
+    chars = list(text)
+    for s, e in spans:
+        for i in range(max(0, s), min(len(chars), e)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def strip_park(s: str) -> str:
+    """Drop a leading park name (新乡高新区, 高新区、示范区, 全区 …) when something is left."""
+    prev = None
+    while prev != s:
+        prev = s
+        m = _PARK_RE.match(s)
+        if m and len(s) - m.end() >= 2:
+            s = s[m.end():]
+    return s
+
+
+def tidy(s: str) -> str:
+    """Whitespace, quotes and edge punctuation removed."""
+    s = _QUOTES_RE.sub("", s)
+    s = re.sub(r"\s+", "", s)
+    return s.strip(",，;；:：、。.()（）—-")
+
+
+def _peel(s: str) -> str:
+    prev = None
+    while prev != s:
+        prev = s
+        s = tidy(s)
+        s = _LEAD_JUNK_RE.sub("", s)
+        s = _TRAIL_JUNK_RE.sub("", s)
+        s = strip_park(s)
+    return s
+
+
+def parse_pre(pre: str) -> SubjectParse:
+    """Analyse the text between the clause start (or previous quantity) and a quantity."""
+    spans = period_spans(pre) + [(m.start(), m.end()) for m in COMPARISON_RE.finditer(pre)]
+    s = tidy(blank_spans(pre, spans))
+    out = SubjectParse(subject="")
+    if _TO_LEVEL_RE.search(s):
+        out.to_level = True
+        s = re.sub(r"(?:到|至|为)$", "", s)
+        s = re.sub(rf"(?:同比|环比)?(?:{_CHANGE_ALT})$", "", s)
+    else:
+        m = _CHANGE_RE.search(s)
+        if m:
+            out.change_verb = m.group("verb")
+            out.comparator = m.group("cmp") if m.group("cmp") in ("同比", "环比") else None
+            s = s[: m.start()]
+    if out.comparator is None:
+        m = _CMP_RE.search(s)
+        if m:
+            out.comparator = m.group(0)
+            s = s[: m.start()] + s[m.end():]
+    rel = _REL_RE.search(s) if "占" in s or "相当于" in s else None
+    if rel:
+        out.is_relation = True
+        out.relation_of = tidy(strip_park(_peel(rel.group("of")))) or None
+        s = s[: rel.start()]
+    else:
+        of = _OF_RE.search(s)
+        if of:
+            out.is_relation = True
+            out.relation_of = tidy(of.group("of")) or None
+            s = s[: of.start()]
+    out.subject = _peel(s)
+    return out
+
+
+def is_verb_only(s: str) -> bool:
+    """True when s names nothing: only verbs and particles (开展, 全面完成, 已推荐 …)."""
+    return not s or bool(_PRENOMINAL_RE.match(s)) or len(s) < 2
+
+
+def post_noun(post: str) -> str:
+    """The noun right after a quantity (12场|招聘会), cut at the first verb or particle."""
+    post = post.lstrip()
+    if post.startswith("的"):
+        post = post[1:]
+    if not post or not re.match(r"[\u4e00-\u9fffA-Za-z“\"]", post):
+        return ""
+    m = _POST_STOP_RE.search(post, 1)
+    return tidy(post[: m.start()] if m else post)
+
+
+def split_items(s: str) -> list[str]:
+    """煤化工、盐化工、冶金及其它产业 → [煤化工, 盐化工, 冶金, 其它产业]."""
+    return [tidy(x) for x in re.split(r"、|及|和|与", s) if tidy(x)]
