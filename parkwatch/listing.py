@@ -58,3 +58,46 @@ def trs_page_urls(list_url: str, html: str) -> list[str]:
         return []
     count, name, ext = int(m.group(1)), m.group(3), m.group(4)
     return [urljoin(list_url, f"{name}_{i}.{ext}") for i in range(1, min(count, 1000))]
+
+
+# Hanweb (大汉) columns load their list through /module/web/jpage/dataproxy.jsp, answering XML.
+_JPAGE_PROXY = re.compile(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]")
+_JPAGE_PARAMS = re.compile(r"ajaxParam\s*:\s*\{([^}]*)\}", re.S)
+_JPAGE_PER_PAGE = re.compile(r"perPage\s*:\s*(\d+)")
+_JPAGE_GROUP = re.compile(r"groupSize\s*:\s*(\d+)")
+_XML_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>")
+_XML_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+_HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""")
+
+
+def hanweb_proxy(page_url: str, html: str) -> dict | None:
+    """The data proxy a Hanweb column page calls: {'url', 'params', 'batch'}; None if not Hanweb."""
+    m = _JPAGE_PROXY.search(html)
+    if not m:
+        return None
+    params = {}
+    pm = _JPAGE_PARAMS.search(html)
+    for part in (pm.group(1).split(",") if pm else []):
+        if ":" in part:
+            key, value = part.split(":", 1)
+            params[key.strip().strip("'\"")] = value.strip().strip("'\"")
+    per_page = int((_JPAGE_PER_PAGE.search(html) or [0, 15])[1])
+    group = int((_JPAGE_GROUP.search(html) or [0, 3])[1])
+    return {"url": urljoin(page_url, m.group(1)), "params": params, "per_page": per_page,
+            "batch": per_page * group}
+
+
+def hanweb_window_url(proxy: dict, start: int) -> str:
+    """GET URL of the records ``start`` … ``start + batch - 1`` (1-based, as Hanweb counts)."""
+    from urllib.parse import urlencode
+
+    query = {"startrecord": start, "endrecord": start + proxy["batch"] - 1, "perpage": proxy["per_page"],
+             **proxy["params"]}
+    return f"{proxy['url']}?{urlencode(query)}"
+
+
+def parse_hanweb_records(xml: str) -> tuple[int | None, list[str]]:
+    """(total record count, hrefs of the listed articles) from a dataproxy.jsp answer."""
+    total = _XML_TOTAL.search(xml)
+    hrefs = [h for rec in _XML_RECORD.findall(xml) for h in _HREF.findall(rec)]
+    return (int(total.group(1)) if total else None), hrefs

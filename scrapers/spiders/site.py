@@ -5,7 +5,8 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from parkwatch.listing import classify_link, normalise_url, same_origin, trs_page_urls
+from parkwatch.listing import (classify_link, hanweb_proxy, hanweb_window_url, normalise_url,
+                               parse_hanweb_records, same_origin, trs_page_urls)
 from parkwatch.sites import get_site
 
 
@@ -37,6 +38,11 @@ class SiteSpider(scrapy.Spider):
         if response.status != 200:
             yield self._failure(response.url, section, f"http_{response.status}", response.meta.get("referer"), response.status)
             return
+        proxy = hanweb_proxy(response.url, response.text)
+        if proxy:  # Hanweb: the list comes from the XML data proxy, not from this page
+            request = self._request(hanweb_window_url(proxy, 1), self.parse_hanweb, section, depth, response.url)
+            request.meta["hanweb"] = proxy
+            yield request
         follow = [(u, "list") for u in trs_page_urls(response.url, response.text)]
         for a in response.css("a[href]"):
             url = normalise_url(response.url, a.attrib.get("href", ""))
@@ -51,6 +57,25 @@ class SiteSpider(scrapy.Spider):
                 yield self._request(url, self.parse_article, section, depth, response.url)
             elif depth < self.site.limits.max_depth:
                 yield self._request(url, self.parse_list, section, depth + 1, response.url)
+
+    def parse_hanweb(self, response):
+        meta = response.meta
+        if response.status != 200:
+            yield self._failure(response.url, meta["section"], f"http_{response.status}", meta.get("referer"), response.status)
+            return
+        total, hrefs = parse_hanweb_records(response.text)
+        for href in hrefs:
+            url = normalise_url(response.url, href)
+            if url and url not in self._seen and same_origin(url, self.site.base_url):
+                yield self._request(url, self.parse_article, meta["section"], meta["list_depth"], meta.get("referer"))
+        proxy = meta["hanweb"]
+        if "startrecord=1&" in response.url and total:
+            max_records = self.site.limits.max_pages
+            for start in range(1 + proxy["batch"], min(total, max_records) + 1, proxy["batch"]):
+                request = self._request(hanweb_window_url(proxy, start), self.parse_hanweb, meta["section"],
+                                        meta["list_depth"], meta.get("referer"))
+                request.meta["hanweb"] = proxy
+                yield request
 
     def parse_article(self, response):
         meta = response.meta
