@@ -52,6 +52,8 @@ class Article:
     meta: tuple[tuple[str, str], ...] = ()  # 政府信息公开 fields in display order
     attachments: tuple[Attachment, ...] = ()
     revisions: tuple[Revision, ...] = ()  # in order of effective date
+    related: tuple[int, ...] = ()  # ids of articles teased under this one (news portals)
+    charset_mode: str = ""  # how a non-UTF-8 site declares this page: see cms.newsportal
     modified: str | None = None  # set on the view of a revised article
 
     @property

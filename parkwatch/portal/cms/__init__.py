@@ -8,10 +8,11 @@ from ..model import SiteContent
 from .base import Site
 from .generic import GenericSite
 from .hanweb import HanwebSite
+from .newsportal import NewsPortalSite
 from .trs import TrsSite
 from .vsb import VsbSite
 
-FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite, "hanweb": HanwebSite, "vsb": VsbSite}
+FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite, "hanweb": HanwebSite, "vsb": VsbSite, "newsportal": NewsPortalSite}
 
 
 def build_site(content: SiteContent, base_url: str, today: dt.date | None) -> Site:
