@@ -8,14 +8,14 @@ documents as (
 ),
 
 parks as (
-    select * from {{ ref('parks') }}
+    select * from {{ ref('seed_parks') }}
 ),
 
 dictionary_names as (
     select indicator_code, trim(name) as name
     from (
         select indicator_code, unnest(list_prepend(name_zh, string_split(coalesce(synonyms, ''), '|'))) as name
-        from {{ ref('indicator_dictionary') }}
+        from {{ ref('seed_indicator_dictionary') }}
     )
     where trim(name) <> ''
 ),

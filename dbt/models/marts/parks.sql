@@ -7,4 +7,4 @@ select
     level,
     province,
     city
-from {{ ref('parks') }}
+from {{ ref('seed_parks') }}

@@ -8,7 +8,7 @@ documents as (
 ),
 
 parks as (
-    select * from {{ ref('parks') }}
+    select * from {{ ref('seed_parks') }}
 )
 
 select

@@ -1,19 +1,19 @@
 -- One row per manifest line; rename and cast only.
 select
-    run_id,
-    site_id,
-    url,
-    section                       as section_kind,
-    outcome,
+    cast(run_id as varchar)       as run_id,
+    cast(site_id as varchar)      as site_id,
+    cast(url as varchar)          as url,
+    cast(section as varchar)      as section_kind,
+    cast(outcome as varchar)      as outcome,
     cast(fetched_at as timestamptz) as fetched_at,
-    status                        as http_status,
-    sha256                        as content_sha256,
-    size                          as content_bytes,
-    object_path,
-    content_type,
-    final_url,
-    referer,
-    reason                        as failure_reason,
+    cast(status as integer)       as http_status,
+    cast(sha256 as varchar)       as content_sha256,
+    cast(size as bigint)          as content_bytes,
+    cast(object_path as varchar)  as object_path,
+    cast(content_type as varchar) as content_type,
+    cast(final_url as varchar)    as final_url,
+    cast(referer as varchar)      as referer,
+    cast(reason as varchar)       as failure_reason,
     cast(logical_date as date)    as logical_date,
-    park_ids
+    cast(park_ids as varchar[])   as park_ids
 from {{ source('raw', 'manifest') }}
