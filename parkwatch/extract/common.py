@@ -89,14 +89,37 @@ def parse_date(s: str | None) -> str | None:
     return None
 
 
+_LONG_OK = {"标题", "概述", "关键词", "主题词", "索引号"}
+
+
+def clean_meta_value(label: str, value: str) -> str | None:
+    """A metadata value tidied for its label, or None when it is page noise (字号:大 中 小, 点击:次)."""
+    value = (value or "").strip(" |\t:：")
+    if label == "字号":
+        return None
+    if label == "点击":
+        m = re.match(r"\d+", value)
+        return m.group(0) if m else None
+    if label in _DATE_LABELS or label in ("实施日期", "废止日期"):
+        if not value:
+            return value
+        m = re.match(r"[\d年月日\s:/.\-]{6,25}", value)
+        return m.group(0).strip() if m and parse_date(m.group(0)) else None
+    if len(value) > (200 if label in _LONG_OK else 60):
+        return None
+    return value
+
+
 def meta_pairs(line: str) -> list[tuple[str, str]]:
     """(canonical label, value) pairs found in a header line such as "来源:未知 日期:2017-08-03"."""
     matches = list(_PAIR_RE.finditer(line))
     out = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        value = line[m.end():end].strip(" |\t")
-        out.append((META_LABELS[m.group(1)], value))
+        label = META_LABELS[m.group(1)]
+        value = clean_meta_value(label, line[m.end():end])
+        if value is not None:
+            out.append((label, value))
     return out
 
 
@@ -207,7 +230,7 @@ def classify_doc_type(title: str | None, body: str, metadata: dict[str, str]) ->
         return "policy"
     if _BULLETIN_RE.search(t):
         return "bulletin"
-    if len(body) >= 60 and re.search(r"[。!?！？]", body):
+    if len(body) >= 20 and re.search(r"[。!?！？]", body):
         return "news"
     if t.endswith(("通知", "公告")):
         return "notice"

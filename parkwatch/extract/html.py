@@ -11,12 +11,12 @@ import lxml.html
 from parkwatch.extract.common import (
     META_LABELS,
     canonical_label,
+    clean_meta_value,
     date_from_metadata,
     meta_pairs,
     parse_date,
-    squash,
 )
-from parkwatch.extract.plain import parse_plain, split_regions
+from parkwatch.extract.plain import drop_title_lines, parse_plain, split_regions
 from parkwatch.text import clean_text
 
 # Content containers used by the CMSs Chinese government sites run on (TRS, VSB/博达, 大汉, 中国政府网 …)
@@ -25,9 +25,10 @@ CONTENT_SELECTORS = (
     "#UCAP-CONTENT", ".pages_content", "#pages_content", ".xxgk_content", ".article-content",
     ".article_content", ".art_content", ".artContent", "#artContent", ".news_content",
     ".newsContent", "#newsContent", ".detail-content", ".detail_content", ".content_text",
-    ".wz_content", ".zw", "#zw", ".wzy_content", "#fontzoom", ".con_text", "article",
+    ".wz_content", ".zw", "#zw", ".wzy_content", "#fontzoom", ".con_text", "#artibody", ".artibody",
+    "#article-content", "#articleContent", ".article-body", "article",
 )
-_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "form", "button",
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "button",
               "select", "input", "textarea", "object", "embed", "canvas", "nav", "header", "footer")
 _CHROME_RE = re.compile(
     r"nav|menu|breadcrumb|crumb|footer|foot\b|header|share|bdshare|sidebar|side_|related|xgwz|"
@@ -41,8 +42,7 @@ _ATTACH_EXT_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|ofd|zip|rar|7z|et|txt|csv
                             re.IGNORECASE)
 _META_NAMES = {
     "articletitle": "标题", "pubdate": "发布日期", "firstpublishedtime": "发布日期",
-    "contentsource": "来源", "source": "来源", "author": "作者", "keywords": "关键词",
-    "description": "概述",
+    "contentsource": "来源", "source": "来源", "author": "作者",
 }
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|-{1,2}|—{1,2})\s*")
 _CHINESE_PUNCT_RE = re.compile(r"[。,，;；、:：!！?？]")
@@ -94,9 +94,12 @@ def _link_density(el) -> float:
     return links / total
 
 
+_SENTENCE_PUNCT_RE = re.compile(r"[。,，;；]")
+
+
 def _block_score(el) -> float:
     t = _text(el)
-    if len(t) < 20 or _link_density(el) > 0.3:
+    if len(t) < 20 or _link_density(el) > 0.3 or not _SENTENCE_PUNCT_RE.search(t):
         return 0.0
     return len(t) + 20 * len(_CHINESE_PUNCT_RE.findall(t))
 
@@ -164,12 +167,16 @@ def metadata_table(root) -> dict[str, str]:
             value = _text(nxt) if nxt is not None else (el.tail or "").strip()
             if not value and el.tail:
                 value = el.tail.strip()
+            value = clean_meta_value(lab, value) if value else value
             if value and not canonical_label(value):
                 meta.setdefault(lab, value)
             continue
-        if el.tag in ("td", "th", "span", "li", "p", "div", "em") and len(el) <= 3:
+        if el.tag in ("td", "th", "span", "li", "p", "div", "em") and len(raw) <= 160 and not any(
+            isinstance(c.tag, str) and c.tag in ("p", "div", "table", "ul", "h1", "h2") for c in el
+        ):
             for k, v in meta_pairs(raw):
-                if v and len(v) < 120:
+                v = clean_meta_value(k, v)
+                if v:
                     meta.setdefault(k, v)
     return meta
 
@@ -243,9 +250,7 @@ def parse_html(text: str, url: str | None = None) -> dict:
     meta = {**head_meta, **plain["metadata"], **table_meta}
     title = table_meta.get("标题") or head_meta.get("标题") or _page_title(root, content) or plain["title"]
     title = clean_text(title).replace("\n", "") if title else None
-    body_lines = plain["body"].split("\n") if plain["body"] else []
-    if body_lines and title and squash(body_lines[0]).strip("《》") == squash(title).strip("《》"):
-        body_lines = body_lines[1:]
+    body_lines = drop_title_lines(plain["body"].split("\n") if plain["body"] else [], title)
     published = date_from_metadata(meta) or _date_near_title(root) or _date_from_url(url)
     source = meta.get("来源") or meta.get("发文机构") or meta.get("发布机构")
     if source in ("未知", "本站", "本网"):
@@ -263,7 +268,14 @@ def parse_html(text: str, url: str | None = None) -> dict:
 _LABELLED_DATE_RE = re.compile(r"(?:发布|公开|发文|更新)?(?:日期|时间)\s*[:：]\s*(\S[^|]{0,30})")
 
 
+_DATE_CLASS_RE = re.compile(r"time|date|pubtime|fbsj|fbrq|publish", re.IGNORECASE)
+
+
 def _date_near_title(root) -> str | None:
+    for el in root.iter("span", "div", "p", "em", "i", "time", "font", "td", "li"):
+        key = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        if key and _DATE_CLASS_RE.search(key) and len(_text(el)) <= 40 and parse_date(_text(el)):
+            return parse_date(_text(el))
     lines = clean_text(block_text(root)).split("\n")
     head, _, _ = split_regions(lines)
     for ln in reversed(head):
@@ -274,6 +286,9 @@ def _date_near_title(root) -> str | None:
         m = _LABELLED_DATE_RE.search(ln)
         if m and parse_date(m.group(1)):
             return parse_date(m.group(1))
+    for ln in reversed(head):
+        if len(ln) <= 80 and parse_date(ln):
+            return parse_date(ln)
     return None
 
 

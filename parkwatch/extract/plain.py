@@ -76,7 +76,7 @@ def _pick_title(head: list[str], meta: dict[str, str]) -> str | None:
     return None
 
 
-def _drop_title_lines(lines: list[str], title: str | None) -> list[str]:
+def drop_title_lines(lines: list[str], title: str | None) -> list[str]:
     """Remove leading body lines that together spell the title (titles wrapped over lines)."""
     if not title:
         return lines
@@ -127,7 +127,7 @@ def parse_plain(text: str) -> dict:
             attachments.append({"name": m.group(1).strip(), "url": None})
         else:
             kept.append(ln)
-    kept = _drop_title_lines(kept, title)
+    kept = drop_title_lines(kept, title)
     source = meta.get("来源") or meta.get("发文机构") or meta.get("发布机构")
     if source in ("未知", "", "本站", "本网"):
         source = meta.get("发文机构") or meta.get("发布机构") or None

@@ -113,3 +113,84 @@ def test_never_raises(data):
 def test_plain_text_without_tags_is_text():
     doc = parse_document("园区今年新增企业12家。")
     assert doc.error is None and doc.body == "园区今年新增企业12家。"
+
+
+VSB_PAGE = """<html><head><meta charset="utf-8"><title>园区信息(2024年第3期)-示范高新区</title></head><body>
+<div class="menu"><ul><li><a href="/">首页</a></li><li><a href="/yqxx.htm">园区信息</a></li></ul></div>
+<div class="dqwz">当前位置: <a href="/">首页</a> &gt;&gt; 园区信息 &gt;&gt; 正文</div>
+<form name="_newscontent_fromname">
+<div class="content-title"><h1>园区信息(2024年第3期)</h1></div>
+<div class="content-info">发布时间:2024-04-16　来源:示范高新区办公室　点击数:<script>x()</script></div>
+<div id="vsb_content"><div class="v_news_content">
+<p>【主要指标】</p><p>一季度,全区规上工业总产值96.3亿元,同比增长8.4%。</p>
+</div></div></form>
+<div class="footer">版权所有 示范高新区</div></body></html>"""
+
+NEWS_PORTAL = """<html><head><meta charset="gb2312"><title>示范高新区签约项目6个_园区观察网</title></head><body>
+<div id="nav"><a href="/">首页</a><a href="/yqdt/">园区动态</a></div>
+<div class="article"><h1>示范高新区签约项目6个</h1>
+<div class="info"><span class="time">2024-05-09 10:20</span> <span class="source">来源:示范日报</span></div>
+<div id="artibody"><p>5月8日,示范高新区集中签约项目6个,总投资31.5亿元。</p></div>
+<div class="editor">(责任编辑:王某)</div></div>
+<div class="related"><h3>相关阅读</h3><ul><li><a href="/a">邻市高新区新增企业</a><p>邻市高新区上半年新增企业120家,同比增长9.6%。</p></li></ul></div>
+</body></html>"""
+
+
+def test_vsb_page_content_inside_form():
+    doc = parse_document(VSB_PAGE.encode("utf-8"), url="http://x.example/info/1061/88.htm")
+    assert doc.title == "园区信息(2024年第3期)"
+    assert doc.published_date == "2024-04-16" and doc.source == "示范高新区办公室"
+    assert "96.3亿元" in doc.body and "当前位置" not in doc.body
+    assert doc.doc_type == "bulletin"
+
+
+def test_news_portal_related_teasers_excluded():
+    doc = parse_document(NEWS_PORTAL.encode("gb18030"), content_type="text/html")
+    assert doc.title == "示范高新区签约项目6个"
+    assert doc.published_date == "2024-05-09" and doc.source == "示范日报"
+    assert doc.body == "5月8日,示范高新区集中签约项目6个,总投资31.5亿元。"
+    assert "metadata" and "点击" not in doc.metadata
+
+
+def test_plain_text_info_table_and_tail():
+    text = ("标 题: | 关于支持示范园区研发创新的若干措施 | ||||\n"
+            "索 引 号: | 000000/2023-001 | 发文字号: | 示政发﹝2023﹞4号 | |\n"
+            "发文机构: | 科技局 | 信息分类: | 部门文件 | |\n"
+            "成文日期: | 2023-02-01 00:00:00 | 公开日期: | 2023-02-03 10:00:00 | 废止日期: | 有效性: | 有效 |\n"
+            "关于支持示范园区研发创新的\n若干措施\n"
+            "为加快创新发展,制定以下措施。到2025年,全区研发投入强度达到3%。\n"
+            "2023年2月1日\n下载:若干措施.docx\n上一条:无\n")
+    doc = parse_document(text)
+    assert doc.title == "关于支持示范园区研发创新的若干措施"
+    assert doc.metadata["发文字号"] == "示政发〔2023〕4号"
+    assert doc.metadata["废止日期"] == "" and doc.metadata["有效性"] == "有效"
+    assert doc.published_date == "2023-02-03"
+    assert doc.body.startswith("为加快创新发展") and "上一条" not in doc.body and "下载" not in doc.body
+    assert doc.attachments == [{"name": "若干措施.docx", "url": None}]
+    assert doc.doc_type == "policy"
+
+
+def test_plain_text_tail_after_hotline_is_cut():
+    text = ("示范网讯 上半年,示范高新区新增企业56家。\n(示范网新闻热线:0000-1234567,投稿邮箱:news@example.com)\n"
+            "7月1日,邻区高新区召开会议,部署下半年工作,新增项目12个。\n")
+    doc = parse_document(text)
+    assert "邻区" not in doc.body and "热线" not in doc.body
+
+
+@pytest.mark.parametrize(
+    "title, body, expected",
+    [
+        ("关于印发《某区工业用地管理办法》的通知", "", "policy"),
+        ("《某区工业用地管理办法》政策解读", "", "policy_interpretation"),
+        ("关于召开2024年度总结会的通知", "", "notice"),
+        ("某区2024年拟认定企业名单公示", "", "notice"),
+        ("示范区信息第7期", "", "bulletin"),
+        ("某区工作简报(2024年第3期)", "", "bulletin"),
+        ("园区新增企业56家", "上半年,园区新增企业56家,同比增长12%,发展态势良好,各项指标稳中有进。", "news"),
+        ("首页", "", "other"),
+    ],
+)
+def test_doc_type(title, body, expected):
+    from parkwatch.extract.common import classify_doc_type
+
+    assert classify_doc_type(title, body, {}) == expected
