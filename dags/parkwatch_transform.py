@@ -41,7 +41,9 @@ def parkwatch_transform():
 
         summary = validate_step()
         if not summary["success"]:
-            raise RuntimeError(f"validation failed, nothing published; Data Docs {summary['data_docs']}")
+            from airflow.sdk.exceptions import AirflowFailException  # no retry: the data will not change
+
+            raise AirflowFailException(f"validation failed, nothing published; Data Docs {summary['data_docs']}")
         return {k: summary[k] for k in ("success", "warnings", "data_docs")}
 
     @task(outlets=[MARTS])

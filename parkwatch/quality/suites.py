@@ -9,9 +9,13 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 
 # Accepted base units per measure: anything else is an extractor or unit-table bug.
-ACCEPTED_UNITS: dict[str, list[str]] = {
-    "amount": ["CNY", "USD", "t", "t/yr", "m2", "m3", "m3/yr", "kWh", "kWh/yr", "kW", "mu", "ha", "km",
-               "CNY/mu", "CNY/person", "m", "items"],
+# Amounts come in many physical units, optionally per something (t/yr, CNY/mu).
+AMOUNT_BASE_UNITS = ["CNY", "USD", "t", "m", "km", "m2", "km2", "m3", "mu", "ha", "kWh", "kW", "MW", "d", "h",
+                     "box", "TEU", "person"]
+AMOUNT_PER_UNITS = ["yr", "month", "d", "h", "mu", "t", "m2", "person", "kWh", "box"]
+AMOUNT_UNIT_REGEX = rf"^({'|'.join(AMOUNT_BASE_UNITS)})(/({'|'.join(AMOUNT_PER_UNITS)}))?$"
+ACCEPTED_UNITS: dict[str, list[str] | None] = {
+    "amount": None,  # checked with AMOUNT_UNIT_REGEX
     "count": ["count"],
     "growth_pct": ["%"],
     "share_pct": ["%"],
@@ -20,16 +24,23 @@ ACCEPTED_UNITS: dict[str, list[str]] = {
 MEASURES = list(ACCEPTED_UNITS)
 
 
-def indicator_error_expectations(today: str) -> list:
+def indicator_error_expectations() -> list:
+    """Error level on marts.indicators (plus ``days_since_published`` computed by the query)."""
     exps = [
         gxe.ExpectColumnValuesToNotBeNull(column="fact_id"),
         gxe.ExpectColumnValuesToBeUnique(column="fact_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="doc_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="value"),
         gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=MEASURES),
-        gxe.ExpectColumnValuesToBeBetween(column="published_date", max_value=today, mostly=1.0),
+        gxe.ExpectColumnValuesToBeBetween(column="days_since_published", min_value=0,
+                                          meta={"check": "no publication date in the future"}),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="unit", regex=AMOUNT_UNIT_REGEX, row_condition='measure=="amount"', condition_parser="pandas",
+            meta={"check": "unit accepted for amount"}),
     ]
     for measure, units in ACCEPTED_UNITS.items():
+        if units is None:
+            continue
         exps.append(gxe.ExpectColumnValuesToBeInSet(
             column="unit", value_set=units, row_condition=f'measure=="{measure}"', condition_parser="pandas",
             meta={"check": f"unit accepted for {measure}"}))

@@ -19,9 +19,10 @@ from parkwatch import config
 
 log = logging.getLogger(__name__)
 
-# (suite name, query on build.duckdb, severity)
+# (suite name, query on build.duckdb with ? bound to the validation date, severity)
 CHECKS = [
-    ("indicators_errors", "select * from marts.indicators", "error"),
+    ("indicators_errors",
+     "select *, date_diff('day', published_date, ?::date) as days_since_published from marts.indicators", "error"),
     ("indicator_totals_warnings", "select * from intermediate.int_indicator_total_checks", "warn"),
 ]
 
@@ -45,11 +46,11 @@ def _context(gx_root: Path):
     return gx.get_context(mode="file", project_root_dir=str(gx_root))
 
 
-def _suite_expectations(name: str, today: str) -> list:
+def _suite_expectations(name: str) -> list:
     from parkwatch.quality import suites
 
     return {
-        "indicators_errors": lambda: suites.indicator_error_expectations(today),
+        "indicators_errors": suites.indicator_error_expectations,
         "indicator_totals_warnings": suites.total_check_warning_expectations,
     }[name]()
 
@@ -72,7 +73,7 @@ def validate(today: str | None = None) -> dict:
     datasource = context.data_sources.add_or_update_pandas("parkwatch_build")
     results = []
     with duckdb.connect(str(db), read_only=True) as con:
-        frames = {name: con.execute(sql).df() for name, sql, _ in CHECKS}
+        frames = {name: con.execute(sql, [today] if "?" in sql else []).df() for name, sql, _ in CHECKS}
     for name, _, severity in CHECKS:
         try:
             asset = datasource.get_asset(name)
@@ -82,7 +83,7 @@ def validate(today: str | None = None) -> dict:
             batch_def = asset.get_batch_definition("whole")
         except KeyError:
             batch_def = asset.add_batch_definition_whole_dataframe("whole")
-        suite = ensure_suite(context, name, _suite_expectations(name, today))
+        suite = ensure_suite(context, name, _suite_expectations(name))
         vdef = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
         result = vdef.run(batch_parameters={"dataframe": frames[name]}, result_format="SUMMARY")
@@ -106,7 +107,7 @@ def validate(today: str | None = None) -> dict:
         "build": build_fingerprint(db),
     }
     stamp_path().parent.mkdir(parents=True, exist_ok=True)
-    stamp_path().write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    stamp_path().write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     log.info("validation %s (%d warnings); data docs %s", "passed" if summary["success"] else "FAILED",
              summary["warnings"], summary["data_docs"])
     return summary
