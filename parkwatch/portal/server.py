@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import socket
 import sys
 import threading
@@ -19,6 +20,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .cms import Site, build_site
 from .content import SITES
+from .generator import GeneratedSite, generate, site_yaml
+from .parks import PARKS
 from .model import Request, Response, SiteContent
 
 DIRECTORY = "directory"
@@ -138,12 +141,24 @@ class Portal:
         host_prefix: str = "127.0.1",
         today: str | dt.date | None = None,
         sites: Iterable[SiteContent] | None = None,
+        generated: int = 0,
+        pages_per_site: int = 100,
+        seed: int = 0,
     ):
+        """``sites``: the hand-written sites to serve (default: all of them); ``generated``:
+        how many further fictional park sites to generate (127.0.1.10 and up), each with
+        ``pages_per_site`` detail pages and a ground truth (see :mod:`.generator`)."""
         self.requested_port = port
         self.port = port
         self.host_prefix = host_prefix
         self.today = _parse_today(today)
-        self.contents: tuple[SiteContent, ...] = tuple(sites if sites is not None else SITES)
+        self.generated = generate(generated, pages_per_site, seed) if generated else []
+        self.contents: tuple[SiteContent, ...] = tuple(sites if sites is not None else SITES) + tuple(
+            g.content for g in self.generated
+        )
+        self.parks: dict[str, dict] = {**PARKS}
+        for g in self.generated:
+            self.parks[g.park["id"]] = {k: v for k, v in g.park.items() if k != "id"}
         seen: set[int] = set()
         for c in self.contents:
             if c.host_index in seen:
@@ -246,10 +261,45 @@ class Portal:
         with self._log_lock:
             return [r for r in self.request_log if r["site"] == site]
 
+    # ---------------------------------------------------------------- ground truth
+    def _generated(self, site_id: str) -> GeneratedSite:
+        for g in self.generated:
+            if g.content.id == site_id:
+                return g
+        raise KeyError(site_id)
+
+    def ground_truth(self, site_id: str) -> list[dict]:
+        """Ground truth of a generated site: one entry per page published by ``today``, with
+        ``url`` (absolute, on this portal) added; see :mod:`parkwatch.portal.generator`."""
+        g = self._generated(site_id)
+        base = self.site_urls.get(site_id, "").rstrip("/")
+        out = []
+        for art in g.content.articles:
+            if self.today is not None and art.date > self.today:
+                continue
+            entry = dict(g.truth[art.id])
+            entry["url"] = base + entry["path"]
+            out.append(entry)
+        return out
+
+    def site_yaml(self, site_id: str) -> str:
+        """sites/*.yaml text for a generated site (same schema as the committed ones)."""
+        return site_yaml(self._generated(site_id), self.host_prefix)
+
     # ---------------------------------------------------------------- directory page
     def _directory(self, req: Request) -> Response:
         if req.path == "/robots.txt":
-            return Response(body=b"User-agent: *\nAllow: /\n", content_type="text/plain")
+            return Response(body=b"User-agent: *\nDisallow: /_truth/\n", content_type="text/plain")
+        m = req.path.startswith("/_truth/") and req.path.endswith(".json")
+        if m or (req.path.startswith("/_sites/") and req.path.endswith(".yaml")):
+            site_id = req.path.rsplit("/", 1)[1].rsplit(".", 1)[0]
+            try:
+                if m:
+                    body = json.dumps(self.ground_truth(site_id), ensure_ascii=False).encode("utf-8")
+                    return Response(body=body, content_type="application/json; charset=utf-8")
+                return Response(body=self.site_yaml(site_id).encode("utf-8"), content_type="text/yaml; charset=utf-8")
+            except KeyError:
+                return Response(status=404, body=b"<h1>404 Not Found</h1>")
         if req.path not in ("/", "/index.html"):
             return Response(status=404, body=b"<h1>404 Not Found</h1>")
         rows = "\n".join(
@@ -273,13 +323,19 @@ class Portal:
         return Response(body=page.encode("utf-8"))
 
 
-def serve(port: int = 8700, today: str | None = None) -> None:
-    """Run the portal in the foreground until Ctrl-C."""
-    portal = Portal(port=port, today=today).start()
+def serve(port: int = 8700, today: str | None = None, sites: int = 0, pages_per_site: int = 100,
+          seed: int = 0) -> None:
+    """Run the portal in the foreground until Ctrl-C. ``sites``/``pages_per_site`` add generated
+    park sites (127.0.1.10 and up); their ground truth is at ``/_truth/<site>.json`` on the
+    directory origin and their registry entry at ``/_sites/<site>.yaml``."""
+    portal = Portal(port=port, today=today, generated=sites, pages_per_site=pages_per_site, seed=seed).start()
     try:
         print(f"parkwatch demo portal: directory {portal.directory_url}", flush=True)
-        for sid, url in portal.site_urls.items():
+        shown = list(portal.site_urls.items())
+        for sid, url in shown[:12]:
             print(f"  {sid:<20} {url}", flush=True)
+        if len(shown) > 12:
+            print(f"  … and {len(shown) - 12} more sites (see the directory page)", flush=True)
         print("Ctrl-C to stop.", flush=True)
         while True:
             time.sleep(3600)

@@ -109,6 +109,20 @@ class Site:
             headers={"Last-Modified": http_date(article)},
         )
 
+    def render_article(self, a: Article) -> Response:
+        return self.article_response(a, self.article_page(a))
+
+    def lazy_article(self, a: Article):
+        """A route that renders the detail page on request (large generated sites stay cheap)."""
+
+        def route(req: Request, a=a) -> Response:
+            return self.render_article(a)
+
+        return route
+
+    def article_page(self, a: Article) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
     def not_found(self) -> Response:
         return Response(status=404, body=NOT_FOUND.encode("utf-8"))
 

@@ -143,7 +143,7 @@ class GenericSite(Site):
             ]
             r[f"/{col.slug}/list.html"] = self._lister(rendered)
         for a in self.articles():
-            r[self.article_path(a)] = self.article_response(a, self.article_page(a))
+            r[self.article_path(a)] = self.lazy_article(a)
             for att in a.attachments:
                 r[self.attachment_path(a, att.name)] = self._att(a, att)
 

@@ -246,4 +246,4 @@ $(document).ready(function() {{
             r[self.list_path(col)] = page
             r[f"/col/{col.slug}/"] = page
         for a in self.articles():
-            r[self.article_path(a)] = self.article_response(a, self.article_page(a))
+            r[self.article_path(a)] = self.lazy_article(a)

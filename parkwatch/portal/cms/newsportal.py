@@ -146,6 +146,9 @@ class NewsPortalSite(Site):
 {related}"""
         return self.frame(f"{a.title}_{self.content.name}", main, here=f'<a href="{self.list_path(col)}">{esc(col.name)}</a> &gt; 正文')
 
+    def render_article(self, a: Article) -> Response:
+        return self.page(self.article_page(a), a.charset_mode, a)
+
     def build(self) -> None:
         r = self.routes
         home = self.page(self.home())
@@ -155,4 +158,4 @@ class NewsPortalSite(Site):
             for n, chunk in enumerate(chunks, start=1):
                 r[self.list_path(col, n)] = self.page(self.column_page(col, n, len(chunks), chunk))
         for a in self.articles():
-            r[self.article_path(a)] = self.page(self.article_page(a), a.charset_mode, a)
+            r[self.article_path(a)] = self.lazy_article(a)

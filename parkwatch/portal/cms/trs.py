@@ -207,7 +207,7 @@ createPageHTML(countPage, currentPage, "index", "html");
                 if n == 0:
                     r[f"/{col.slug}/"] = page
         for a in self.articles():
-            r[self.article_path(a)] = self.article_response(a, self.article_page(a))
+            r[self.article_path(a)] = self.lazy_article(a)
             for att in a.attachments:
                 r[f"/{a.column}/{a.date:%Y%m}/{att.name}"] = self._att(a, att)
 

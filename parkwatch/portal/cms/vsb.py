@@ -180,4 +180,4 @@ class VsbSite(Site):
                     self.column_page(col, n, len(chunks), chunk, len(items))
                 )
         for a in self.articles():
-            r[self.article_path(a)] = self.article_response(a, self.article_page(a))
+            r[self.article_path(a)] = self.lazy_article(a)
