@@ -108,15 +108,27 @@ def run(date_: Optional[str] = typer.Option(None, "--date", help="logical date Y
 
 @app.command()
 def demo(airflow: bool = typer.Option(True, help="run through Airflow (`airflow dags test`)"),
-         date_: Optional[str] = typer.Option(None, "--date", help="logical date, default today")):
-    """Start the demo portal, run the DAGs on it, print what was published."""
+         date_: Optional[str] = typer.Option(None, "--date", help="logical date, default today"),
+         port: int = typer.Option(int(os.environ.get("PARKWATCH_PORTAL_PORT") or 8700),
+                                  help="portal port; a free one is taken if it is busy")):
+    """Start the demo portal, run the DAGs on it, print what was published.
+
+    The portal keeps one port across runs when it can, so page URLs (and so the marts) stay
+    the same from one demo to the next.
+    """
     _setup_logging()
     from parkwatch import orchestration, pipeline
     from parkwatch.portal import Portal
 
     started = time.monotonic()
     logical_date = date_ or date.today().isoformat()
-    with Portal(port=0) as portal:
+    try:
+        portal = Portal(port=port, today=logical_date).start()
+    except OSError:
+        typer.secho(f"port {port} is busy; the portal takes a free port (URLs differ from earlier runs)",
+                    fg="yellow", err=True)
+        portal = Portal(port=0, today=logical_date).start()
+    with portal:
         os.environ["PARKWATCH_PORTAL_PORT"] = str(portal.port)
         typer.echo(f"demo portal on {portal.directory_url} ({len(portal.site_urls)} sites)")
         try:

@@ -40,15 +40,24 @@ def snapshot(db: Path) -> dict[str, list]:
         return {m: con.execute(f"select * from marts.{m} order by {key}").fetchall() for m, key in CONTENT_MARTS.items()}
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
-    proc = parkwatch(home, "demo")
-    return home, proc.stdout
+    port = str(free_port())
+    proc = parkwatch(home, "demo", "--port", port)
+    return home, proc.stdout, port
 
 
 def test_demo_prints_summary_and_publishes_portal_rows(demo_home):
-    home, out = demo_home
+    home, out, _ = demo_home
     for label in ("pages crawled", "documents", "indicators", "projects", "policies", "validation", "published", "seconds"):
         assert label in out, f"summary lacks {label!r}:\n{out}"
     assert "validation         passed" in out
@@ -67,9 +76,9 @@ def test_demo_prints_summary_and_publishes_portal_rows(demo_home):
 
 
 def test_second_run_gives_identical_marts(demo_home):
-    home, _ = demo_home
+    home, _, port = demo_home
     before = snapshot(home / "parks.duckdb")
-    parkwatch(home, "demo", "--no-airflow")  # the direct path must agree with the Airflow path
+    parkwatch(home, "demo", "--no-airflow", "--port", port)  # the direct path must agree with the Airflow path
     after = snapshot(home / "parks.duckdb")
     for mart in CONTENT_MARTS:
         assert after[mart] == before[mart], f"marts.{mart} changed on a rerun"
@@ -78,7 +87,7 @@ def test_second_run_gives_identical_marts(demo_home):
 
 
 def test_bad_row_fails_validation_and_publish_leaves_file_untouched(demo_home):
-    home, _ = demo_home
+    home, _, _ = demo_home
     published = home / "parks.duckdb"
     digest = hashlib.sha256(published.read_bytes()).hexdigest()
     with duckdb.connect(str(home / "build.duckdb")) as con:

@@ -10,8 +10,7 @@ from parkwatch.extract import EXTRACTOR_VERSION, parse_document
 def model(dbt, session):
     dbt.config(materialized="table")
     raw_root = Path(dbt.config.get("raw_root"))
-    pages = dbt.ref("int_page_versions").df()
-    pages = pages[pages["is_current"]]
+    pages = dbt.ref("int_current_pages").df()
     rows = []
     for page in pages.itertuples(index=False):
         body = (raw_root / page.object_path).read_bytes()
