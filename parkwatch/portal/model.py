@@ -136,6 +136,8 @@ class Response:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (fault: slower than the crawl timeout)
+    declared_length: int | None = None  # Content-Length to claim (fault: truncated body)
 
 
 Route = Response | Callable[[Request], Response]

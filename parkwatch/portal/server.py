@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .cms import Site, build_site
 from .content import SITES
+from .content.faulty import SITE as FAULTY
 from .generator import GeneratedSite, generate, site_yaml
 from .parks import PARKS
 from .model import Request, Response, SiteContent
@@ -99,11 +100,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.portal._log(
             site.id if site else DIRECTORY, method, req.path, parts.query, resp.status, self.path
         )
+        if resp.delay:
+            time.sleep(resp.delay)
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
-        self.send_header("Content-Length", str(len(resp.body)))
+        length = resp.declared_length if resp.declared_length is not None else len(resp.body)
+        self.send_header("Content-Length", str(length))
         for k, v in resp.headers.items():
             self.send_header(k, v)
+        if resp.declared_length is not None:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(resp.body)
@@ -144,17 +151,24 @@ class Portal:
         generated: int = 0,
         pages_per_site: int = 100,
         seed: int = 0,
+        faults: bool = True,
+        slow_seconds: float = 35.0,
     ):
         """``sites``: the hand-written sites to serve (default: all of them); ``generated``:
         how many further fictional park sites to generate (127.0.1.10 and up), each with
-        ``pages_per_site`` detail pages and a ground truth (see :mod:`.generator`)."""
+        ``pages_per_site`` detail pages and a ground truth (see :mod:`.generator`); ``faults``:
+        also serve the faulty demo site (127.0.1.6, not in sites/), whose slow page answers after
+        ``slow_seconds``."""
         self.requested_port = port
         self.port = port
         self.host_prefix = host_prefix
         self.today = _parse_today(today)
         self.generated = generate(generated, pages_per_site, seed) if generated else []
-        self.contents: tuple[SiteContent, ...] = tuple(sites if sites is not None else SITES) + tuple(
-            g.content for g in self.generated
+        self.slow_seconds = slow_seconds
+        self.contents: tuple[SiteContent, ...] = (
+            tuple(sites if sites is not None else SITES)
+            + ((FAULTY,) if faults else ())
+            + tuple(g.content for g in self.generated)
         )
         self.parks: dict[str, dict] = {**PARKS}
         for g in self.generated:
@@ -213,6 +227,8 @@ class Portal:
         for server, content in zip(servers[1:], self.contents):
             url = f"http://{self.host_of(content)}:{self.port}/"
             server.site = build_site(content, base_url=url, today=self.today)
+            if hasattr(server.site, "slow_seconds"):
+                server.site.slow_seconds = self.slow_seconds
             self.sites[content.id] = server.site
             self.site_urls[content.id] = url
         self._servers = servers

@@ -6,13 +6,14 @@ import datetime as dt
 
 from ..model import SiteContent
 from .base import Site
+from .faulty import FaultySite
 from .generic import GenericSite
 from .hanweb import HanwebSite
 from .newsportal import NewsPortalSite
 from .trs import TrsSite
 from .vsb import VsbSite
 
-FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite, "hanweb": HanwebSite, "vsb": VsbSite, "newsportal": NewsPortalSite}
+FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite, "hanweb": HanwebSite, "vsb": VsbSite, "newsportal": NewsPortalSite, "faulty": FaultySite}
 
 
 def build_site(content: SiteContent, base_url: str, today: dt.date | None) -> Site:
