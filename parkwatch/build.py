@@ -22,7 +22,7 @@ def dbt_env() -> dict[str, str]:
         DBT_PROFILES_DIR=str(config.dbt_dir()),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DBT_LOG_PATH=str(config.home() / "logs" / "dbt"),
-        DBT_TARGET_PATH=str(config.dbt_dir() / "target"),
+        DBT_TARGET_PATH=str(config.home() / "dbt_target"),  # per warehouse: parallel builds never share it
     )
     return env
 
