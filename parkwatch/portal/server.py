@@ -242,8 +242,11 @@ class Portal:
         return self
 
     def stop(self) -> None:
-        for s in self._servers:
-            s.shutdown()
+        threads = [threading.Thread(target=s.shutdown, daemon=True) for s in self._servers]
+        for t in threads:  # in parallel: each shutdown waits for one poll interval
+            t.start()
+        for t in threads:
+            t.join(timeout=5)
         for s in self._servers:
             s.close_connections()
             s.server_close()
