@@ -20,8 +20,13 @@ from parkwatch.facts.subjects import (
     parse_pre,
     post_noun,
     split_items,
+    starts_with_verb,
+    strip_park,
     tidy,
+    verb_framed,
 )
+
+_PARK_ONLY_RE = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?(?:高新区|开发区|经开区|示范区|园区)[、和及]?)+$")
 
 CONTRACT_FIELDS = (
     "doc", "indicator_text", "measure", "value", "unit", "raw", "approx", "is_target",
@@ -34,11 +39,18 @@ _SECTION_RE = re.compile(r"^【([^】]{1,12})】$")
 _SENT_RE = re.compile(r"[^。!?！？]+[。!?！？]?")
 _STRONG_SEP = ",，;；:："
 _LIST_JOIN_RE = re.compile(r"^\s*(?:、|和|及|与|以及)\s*$")
-_TARGET_WORDS_RE = re.compile(r"力争|确保|计划(?!的)|目标(?:是|为)|预期|争取|将达|规划(?:到|至)|要达到|达到\d")
+_TARGET_WORDS_RE = re.compile(
+    r"力争|确保|争取|预期|将达|要达到|目标(?:是|为)|规划(?:到|至)|"
+    r"计划(?![,，;；。、的)）”]|$)"
+)
 _ACTUAL_REL_RE = re.compile(r"完成[^,，;；]*?(?:目标|计划|任务|预算)[^,，;；]*?的$")
-_CAPACITY_RE = re.compile(r"年产\s*$|年处理\s*$|年加工\s*$")
+_CAPACITY_RE = re.compile(r"年产|年处理|年加工|设计产能|产能为?$")
+# batch sizes of outside lists (入选全省首批10家) and over-fulfilment margins (超额24.1%)
+_SKIP_BEFORE_RE = re.compile(r"(?:入选|成为|列入)[^,，;；。]{0,12}?(?:首批|第[一二三四五六七八九十\d]+批)$|超额$")
+_THRESHOLD_SUBJ_RE = re.compile(r"(?:增长率|增速|增幅|降幅)$")
 _PARENS_RE = re.compile(r"[(（][^()（）]*$")
-_MARKS = {"《": "》", "“": "”", "〔": "〕"}
+_MARKS = {"《": "》", "“": "”", "‘": "’", "〔": "〕"}
+_SHORT_QUOTES = ("“", "‘")  # quoted slogans ("三个一批") hold no facts; long quotes are speech
 
 
 @dataclass
@@ -50,6 +62,7 @@ class _Para:
     period: Period | None = None
     items: list[str] = field(default_factory=list)
     facts: list[dict] = field(default_factory=list)
+    prev_sentence_start: int = 0  # para.facts index where the previous sentence's facts begin
 
 
 @dataclass(frozen=True)
@@ -75,8 +88,8 @@ def _masked_ranges(text: str) -> list[tuple[int, int]]:
         if ch in _MARKS:
             stack.append((ch, i))
         elif stack and ch == _MARKS[stack[-1][0]]:
-            _, s = stack.pop()
-            if not stack:
+            opener, s = stack.pop()
+            if opener in _SHORT_QUOTES and i - s <= 20 or not stack and opener not in _SHORT_QUOTES:
                 out.append((s, i + 1))
     return out
 
@@ -90,7 +103,11 @@ def _quantities(sentence: str) -> list[Quantity]:
         after = sentence[q.end:q.end + 3]
         if after.startswith(("及以下", "及以上")) or "/年" in q.unit or q.unit.endswith("/yr"):
             continue
-        if _CAPACITY_RE.search(sentence[max(0, q.start - 4):q.start]):
+        before = sentence[:q.start]
+        clause = before[_clause_start(sentence, q.start):]
+        if _CAPACITY_RE.search(clause) or _SKIP_BEFORE_RE.search(before):
+            continue
+        if q.kind == "pct" and re.match(r"\s*(?:年度)?目标", sentence[q.end:]) and re.search(r"完成\S{0,4}$", before):
             continue
         out.append(q)
     return out
@@ -146,40 +163,70 @@ def _signed(value, measure: str, verb: str | None):
     return value
 
 
-def _period(sentence: str, q_start: int, clause_start: int, para: _Para, ctx: _DocCtx,
-            target_year: int | None) -> Period | None:
-    found = [(s, e, p) for s, e, p in find_periods(sentence[:q_start], ctx.ref_year, ctx.pub_date)]
+_REPORTING_KINDS = ("ytd", "months", "half", "quarter", "first_n_quarters", "water_year", "since_year_start")
+_ACTUAL_MARK_RE = re.compile(r"目前|现已|已经|已|截至|截止")
+
+
+def _period(masked: str, q_start: int, clause_start: int, para: _Para, ctx: _DocCtx) -> Period | None:
+    """Period of the quantity at q_start: the nearest period expression before it in the sentence
+    (dates only within its clause; a 由2010年的 … 调整为 base year only up to the 调整为), else the
+    paragraph's running period."""
+    found = find_periods(masked[:q_start], ctx.ref_year, ctx.pub_date)
     found = [t for t in found if t[2].kind != "date" or t[0] >= clause_start]
-    if found:
-        p = found[-1][2]
-        if p.kind == "now" and para.period and para.period.kind != "now":
+    found = [t for t in found if not (masked[max(0, t[0] - 1):t[0]] == "由"
+                                      and _TO_STATE_RE.search(masked[t[1]:q_start]))]
+    if re.search(r"每年|每季度|每月", masked[clause_start:q_start]):
+        return None
+    if not found:
+        return para.period
+    p = found[-1][2]
+    if p.kind == "now":
+        if para.period and para.period.kind in _REPORTING_KINDS:
             return para.period
-        if p.kind == "year" and target_year is None and ctx.ref_year and p.year and p.year > ctx.ref_year:
-            return p
-        return p
-    if target_year:
-        return Period(f"{target_year:04d}-01-01", f"{target_year:04d}-12-31", "year", target_year)
-    return para.period
+        return Period(None, ctx.pub_date, "now") if ctx.pub_date else para.period
+    return p
 
 
-def _target(sentence: str, q_start: int, clause_start: int, ctx: _DocCtx) -> tuple[bool, int | None]:
-    before = sentence[:q_start]
-    years = [int(y) for y in re.findall(r"(?:到|至|截至|力争到|力争)?\s*((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)",
-                                        before)]
+_TO_STATE_RE = re.compile(r"调整为|调整到|变为|提高到|提高至|增加到|增至|降至|降低到|下降到|减少到|达到")
+
+
+def _target(masked: str, q_start: int, clause_start: int, ctx: _DocCtx,
+            period: Period | None) -> tuple[bool, int | None]:
+    """(is_target, target_year). Targets: 到2025年 …, a future year, 力争/确保/计划 … governing the
+    quantity (until a ; or an 已/目前 marks actuals), or any figure in a policy document."""
+    before = masked[:q_start]
+    if re.search(r"每年|每季度|每月", masked[clause_start:q_start]):
+        year_ok = False
+    else:
+        year_ok = True
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)", before)]
     future = [y for y in years if ctx.ref_year and y > ctx.ref_year]
-    m_to = re.search(r"(?:到|至)\s*((?:19|20)\d{2})\s*年", before)
-    clause = sentence[clause_start:q_start]
-    wordy = bool(_TARGET_WORDS_RE.search(before)) and not _ACTUAL_REL_RE.search(clause)
-    year = future[-1] if future else (int(m_to.group(1)) if m_to else None)
-    if ctx.policy:
-        return True, year
-    if future or (m_to and (ctx.ref_year is None or int(m_to.group(1)) >= ctx.ref_year)):
-        return True, year
-    if wordy:
-        if year is None and re.search(r"全年|年内|今年|本年", before):
-            year = ctx.ref_year
-        return True, year
-    return False, None
+    m_to = list(re.finditer(r"(?:到|至)\s*((?:19|20)\d{2})\s*年", before))
+    to_year = int(m_to[-1].group(1)) if m_to else None
+    year = future[-1] if future else to_year
+    if year is None and period and period.kind in ("year", "year_end") and ctx.ref_year and period.year \
+            and period.year > ctx.ref_year:
+        year = period.year
+    wordy = False
+    for m in _TARGET_WORDS_RE.finditer(before):
+        gap = before[m.end():]
+        if not re.search(r"[;；]", gap) and not _ACTUAL_MARK_RE.search(gap):
+            wordy = True
+    clause = masked[clause_start:q_start]
+    if _ACTUAL_REL_RE.search(clause):
+        wordy = False
+    is_target = ctx.policy or bool(future) or (to_year is not None and (ctx.ref_year is None or to_year >= ctx.ref_year)) \
+        or wordy
+    if not is_target:
+        return False, None
+    if year is None and wordy and re.search(r"全年|年内|今年|本年", before):
+        year = ctx.ref_year
+    return True, (year if year_ok else None)
+
+
+def _mask_titles(sentence: str) -> str:
+    """The sentence with 《…》 contents blanked (titles carry years and 计划 that are not ours)."""
+    return re.sub(r"《[^《》]*》", lambda m: " " * len(m.group(0)), sentence)
 
 
 def _fact(ctx: _DocCtx, q: Quantity, subject: str, measure: str, verb: str | None, period: Period | None,
@@ -205,24 +252,35 @@ def _fact(ctx: _DocCtx, q: Quantity, subject: str, measure: str, verb: str | Non
     }
 
 
-def _parent(para: _Para, sentence: str, q_start: int, measure: str, unit: str, in_qizhong: bool,
+def _parent(para: _Para, q: Quantity, measure: str, qz: tuple[int, int] | None,
             relation_of: str | None) -> str | None:
+    """The total a 其中 part belongs to (the last fact stated just before 其中 with the same measure
+    and unit), or for a share, the whole it is a share of."""
     if relation_of and measure == "share_pct":
         return relation_of
-    if not in_qizhong:
+    if qz is None:
         return None
-    for f in reversed(para.facts):
-        if f["measure"] == measure and f["unit"] == unit and f.get("_before_qizhong"):
+    key = (measure, _classifier(q))
+    for f in reversed(para.facts[qz[0]:qz[1]]):
+        if f.get("_key") == key and f["unit"] == q.unit:
             return f["indicator_text"]
     return None
 
 
+def _classifier(q: Quantity) -> str:
+    return q.raw.rstrip("余多以上左右") [-1:] if q.kind == "count" else q.unit
+
+
 def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[dict]:
     qs = _quantities(sentence)
+    masked = _mask_titles(sentence)
     out: list[dict] = []
-    qz = sentence.find("其中")
     prev_end = 0
     prev_clause = -1
+    seg_start = len(para.facts)  # first fact of the current ";"-segment
+    prev_seg = None
+    qz: tuple[int, int] | None = None  # para.facts range holding the total of the current 其中 list
+    last_noun: str | None = None
     for group in _groups(sentence, qs):
         first = group[0]
         cstart = _clause_start(sentence, first.start)
@@ -231,11 +289,30 @@ def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[dict]:
         pre = sentence[lo:first.start]
         if same_clause and "、" in pre:
             pre = pre[pre.rfind("、") + 1:]
+        between = sentence[prev_end:first.start]
+        if last_noun and lo == prev_end and re.match(r"\s*(?:产量|价格|产值|数量|销量|销售额)", pre):
+            pre = last_noun + pre  # 46种[工业产品]产量同比增长27种: the measure belongs to that noun
         sp = parse_pre(pre)
-        subjects = _group_subjects(sentence, group, sp, pre, para)
-        is_target, target_year = _target(sentence, first.start, cstart, ctx)
-        period = _period(sentence, first.start, cstart, para, ctx, target_year if is_target else None)
-        for q, subject in zip(group, subjects):
+        if re.search(r"[;；]", between):
+            prev_seg, seg_start = seg_start, len(para.facts)
+            rest = sentence[first.start:]
+            rest = rest[: re.search(r"[;；。]|$", rest).start()]
+            if qz and (sp.change_verb or "其中" in rest or starts_with_verb(tidy(pre))):
+                qz = None
+        pairs, consumed = _group_subjects(sentence, group, sp, pre, para)
+        period = _period(masked, first.start, cstart, para, ctx)
+        is_target, target_year = _target(masked, first.start, cstart, ctx, period)
+        if is_target and target_year and (period is None or period.kind in ("now", "full_year")):
+            period = Period(f"{target_year:04d}-01-01", f"{target_year:04d}-12-31", "year", target_year)
+        if "其中" in between:
+            here = len(para.facts)
+            if here > seg_start:
+                qz = (seg_start, here)
+            else:
+                qz = (prev_seg, here) if prev_seg is not None else (para.prev_sentence_start, here)
+        for q, subject in pairs:
+            if _is_threshold(q, sp, sentence[cstart:q.start]):
+                continue
             measure = _measure(q, sp)
             in_paren = bool(_PARENS_RE.search(sentence[cstart:q.start]))
             q_period = period
@@ -247,34 +324,69 @@ def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[dict]:
                 text = f"{subject}{sp.comparator or para.comparator or ''}{sp.change_verb}"
             if not text:
                 continue
-            parent = _parent(para, sentence, q.start, measure, q.unit, 0 <= qz < q.start, sp.relation_of)
+            parent = _parent(para, q, measure, qz, sp.relation_of)
             f = _fact(ctx, q, text, measure, sp.change_verb, q_period, is_target, target_year, sentence, parent)
-            f["_before_qizhong"] = qz < 0 or q.start < qz
+            f["_key"] = (measure, _classifier(q))
             out.append(f)
             para.facts.append(f)
         if sp.comparator:
             para.comparator = sp.comparator
-        prev_end = group[-1].end
+        prev_end = max(group[-1].end, consumed or 0)
+        last_noun = pairs[-1][1] if consumed and pairs else None
         prev_clause = cstart
     return out
 
 
-def _group_subjects(sentence: str, group: list[Quantity], sp: SubjectParse, pre: str, para: _Para) -> list[str]:
-    """Subjects for a quantity or a 、/和 list of them; updates the paragraph's carried subject."""
+def _is_threshold(q: Quantity, sp: SubjectParse, clause_before: str) -> bool:
+    """20种产品增长率超过20%, 6家产值超100亿元企业: a bar the counted items pass, not a fact."""
+    if q.approx not in ("超过", "超", "以上", "逾"):
+        return False
+    counted = any(x.kind == "count" for x in find_quantities(clause_before))
+    if q.kind == "pct":
+        return counted and bool(_THRESHOLD_SUBJ_RE.search(sp.subject))
+    return counted and q.kind == "amount" and bool(re.search(r"(?:产值|营收|营业收入|规模|投资)$", clause_before))
+
+
+def _group_subjects(sentence: str, group: list[Quantity], sp: SubjectParse, pre: str,
+                    para: _Para) -> tuple[list[tuple[Quantity, str]], int | None]:
+    """(quantity, subject) pairs for a quantity or a 、/和 list of them; updates the carried subject.
+
+    Lists map item by item (A、B和C占…分别为x、y和z); "A、B均达到x" gives x to each item.
+    """
     subject = sp.subject
     if len(group) > 1:
+        if is_verb_only(subject):
+            subject = ""
         items = split_items(subject) if subject else []
         if len(items) == len(group):
-            para.items = items
-            para.subject = subject
-            return items
+            para.items, para.subject = items, subject
+            return list(zip(group, items)), None
         if not subject and len(para.items) == len(group):
-            return list(para.items)
+            return list(zip(group, para.items)), None
+        carried = split_items(para.subject or "")
+        if not subject and len(carried) == len(group):
+            return list(zip(group, carried)), None
     q = group[0]
+    if len(group) == 1 and subject and "、" in subject and re.search(r"均(?:达到?|为|是)?\s*$", pre):
+        return [(q, item) for item in split_items(subject)], None
     after = sentence[q.end:_clause_end(sentence, q.end)]
     noun = post_noun(after) if q.kind in ("count", "amount") else ""
-    if noun and (is_verb_only(subject) or after.lstrip().startswith("的") or pre.rstrip().endswith(("的", "等"))):
-        subject = noun
+    consumed = None
+    if strip_park(subject + "x") == "x" or _PARK_ONLY_RE.match(subject):
+        subject = ""
+    if noun and (is_verb_only(subject) or after.lstrip().startswith("的") or pre.rstrip().endswith(("的", "等"))
+                 or len(subject) <= 2 or verb_framed(subject)):
+        modifier = tidy(pre).removesuffix("的")
+        short_modifier = pre.rstrip().endswith("的") and 2 <= len(subject) <= 4 and not verb_framed(subject) \
+            and subject == modifier
+        subject = subject + noun if short_modifier else noun
+        at = sentence.find(noun[:2], q.end)
+        consumed = at + len(noun) if at >= 0 and not find_quantities(sentence[q.end:at]) else None
+    elif is_verb_only(subject) and subject and not sp.change_verb and not noun and q.kind == "count":
+        tail = tidy(after)
+        if 2 <= len(tail) <= 20 and not find_quantities(tail):
+            subject = subject + tail
+            consumed = q.end + len(after)
     elif is_verb_only(subject) and not sp.change_verb:
         subject = "" if subject in ("为", "有", "共", "达", "了", "的") else subject
     if not subject or (is_verb_only(subject) and (sp.is_relation or sp.change_verb)):
@@ -283,7 +395,7 @@ def _group_subjects(sentence: str, group: list[Quantity], sp: SubjectParse, pre:
         para.subject = subject
         para.items = []
     subject = tidy(subject)
-    return [subject] * len(group)
+    return [(x, subject) for x in group], consumed
 
 
 def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[dict]:
@@ -293,8 +405,11 @@ def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[dict]:
         sentence = m.group(0)
         if not sentence.strip():
             continue
+        start = len(para.facts)
         out.extend(_sentence_facts(sentence, para, ctx))
-        found = find_periods(sentence, ctx.ref_year, ctx.pub_date)
+        if len(para.facts) > start:
+            para.prev_sentence_start = start
+        found = find_periods(_mask_titles(sentence), ctx.ref_year, ctx.pub_date)
         good = [p for _, _, p in found if p.kind not in ("date", "now")]
         if good and (i == 0 or para.period is None or para.period.kind == "now"):
             para.period = good[0] if i == 0 else good[-1]
@@ -322,13 +437,16 @@ def extract_indicators_from_text(body: str, ref: str | None, published_date: str
 
 
 def _dedupe(facts: list[dict]) -> list[dict]:
-    seen, out = set(), []
+    """Drop a fact restated in another sentence (a headline repeated in the text); repeats
+    within one sentence are separate statements and stay."""
+    seen: dict[tuple, str] = {}
+    out = []
     for f in facts:
-        f.pop("_before_qizhong", None)
+        f.pop("_key", None)
         key = (f["indicator_text"], f["measure"], f["value"], f["unit"], f["period_start"], f["period_end"],
                f["raw"])
-        if key in seen:
+        if key in seen and seen[key] != f["sentence"]:
             continue
-        seen.add(key)
+        seen.setdefault(key, f["sentence"])
         out.append(f)
     return out

@@ -24,7 +24,7 @@ _AMOUNT_UNITS: dict[str, tuple[str, Decimal]] = {
     "公里": ("km", Decimal(1)), "千米": ("km", Decimal(1)), "米": ("m", Decimal(1)),
     "标准箱": ("TEU", Decimal(1)), "标箱": ("TEU", Decimal(1)),
     "天": ("d", Decimal(1)), "个工作日": ("d", Decimal(1)), "工作日": ("d", Decimal(1)),
-    "小时": ("h", Decimal(1)), "分钟": ("min", Decimal(1)),
+    "小时": ("h", Decimal(1)), "分钟": ("min", Decimal(1)), "分": ("score", Decimal(1)),
 }
 _COUNT_UNITS = (
     "人次", "户次", "家次", "台套", "个", "家", "户", "项", "人", "件", "场", "只", "座", "间", "种",
@@ -39,7 +39,8 @@ _CN_NUM_CHARS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆
 _SCALES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10,
            "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6,
            "十万": Decimal(10) ** 5, "万": Decimal(10) ** 4}
-APPROX_PRE = ("将近", "接近", "大约", "超过", "突破", "不低于", "不少于", "不超过", "不高于", "约", "近", "超", "逾")
+APPROX_PRE = ("将近", "接近", "大约", "超过", "突破", "不低于", "不少于", "不超过", "不高于", "最多", "最高", "至多",
+              "近", "超", "逾")
 APPROX_POST = ("以上", "左右", "之多", "以下", "以内", "余", "多")
 
 
@@ -51,7 +52,7 @@ _NUM_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM_CN = rf"[{_CN_NUM_CHARS}]+(?:点[零〇一二三四五六七八九]+)?"
 _UNIT_ALT = _alt(list(_AMOUNT_UNITS) + list(_COUNT_UNITS))
 QUANTITY_RE = re.compile(
-    rf"(?P<pre>{_alt(APPROX_PRE)})?"
+    rf"(?P<pre>{_alt(APPROX_PRE)}|(?<![签节制合公条预相践特契违履邀集])约)?"
     rf"(?:(?P<lo>{_NUM_AR})\s*(?:—|–|-|~|至|到)\s*)?"
     rf"(?P<num>{_NUM_AR}|{_NUM_CN})\s*"
     rf"(?P<mid>余|多)?"
@@ -100,12 +101,17 @@ def parse_number(s: str) -> Decimal | None:
         return Decimal(s)
     except InvalidOperation:
         pass
+    if len(s) >= 2 and all(c in "零〇一二三四五六七八九两" for c in s):
+        return None  # 一一, 二〇二二: digit strings, not quantities
     try:
         import cn2an
 
-        return Decimal(str(cn2an.cn2an(s, "smart")))
+        return Decimal(str(cn2an.cn2an(s, "normal")))
     except Exception:  # noqa: BLE001 - cn2an raises ValueError and others on odd input
-        return None
+        pass
+    if s[0] in "十百千万亿":  # 千人, 百余家: an implied 一
+        return parse_number("一" + s)
+    return None
 
 
 def _num_out(d: Decimal, as_float: bool = False) -> float | int:
@@ -145,12 +151,26 @@ def _plausible(m: re.Match, text: str) -> bool:
         return False
     if unit in ("个", "期") and after == "月":
         return False
+    if unit == "分" and not re.search(r"(?:得分|评分|总分|分数|分值)\S{0,3}$", text[max(0, m.start() - 6):m.start()]):
+        return False
     if num and num[0] in _CN_NUM_CHARS:
-        if len(num) < 2 and not m.group("pre"):
+        if after in ("一", "第") or before in ("之", "其", "前", "后", "这", "那", "每", "等"):
             return False
-        if after == "一" or before in ("之", "其"):
+        if len(num) < 2 and not (m.group("pre") or before == "达" or _single_numeral_count(m, text)):
             return False
     return True
+
+
+_SINGLE_CN_OK = re.compile(r"[二两三四五六七八九](?:个|家|项|座|所|名|位)$")
+_NOUN_START = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _single_numeral_count(m: re.Match, text: str) -> bool:
+    """五个项目, 两家企业: a one-character numeral counting the noun right after it."""
+    if m.group("pct") or m.group("pp") or not _SINGLE_CN_OK.match(m.group(0)):
+        return False
+    nxt = text[m.end():m.end() + 2]
+    return bool(_NOUN_START.match(nxt)) and nxt[0] not in "一第次月年天"
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -178,4 +198,18 @@ def find_quantities(text: str) -> list[Quantity]:
         if num is not None and not any(q.start <= m.start() < q.end for q in out):
             out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(num, True), "%", "pct", None,
                                 chinese_numeral=True))
-    return sorted(out, key=lambda q: q.start)
+    return _merge_ranges(sorted(out, key=lambda q: q.start), text)
+
+
+def _merge_ranges(qs: list[Quantity], text: str) -> list[Quantity]:
+    """100万元—1000万元 / 10万元至100万元: one quantity, value the upper bound and low the lower."""
+    out: list[Quantity] = []
+    for q in qs:
+        prev = out[-1] if out else None
+        if (prev and prev.unit == q.unit and prev.low is None and q.low is None
+                and re.fullmatch(r"\s*(?:—|–|-|~|～|至|到)\s*", text[prev.end:q.start])):
+            out[-1] = Quantity(prev.start, q.end, text[prev.start:q.end], q.value, q.unit, q.kind,
+                               prev.approx or q.approx, low=prev.value, chinese_numeral=q.chinese_numeral)
+            continue
+        out.append(q)
+    return out

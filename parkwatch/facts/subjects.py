@@ -21,19 +21,22 @@ _TO_LEVEL_RE = re.compile(rf"(?:{_CHANGE_ALT})(?:到|至|为)$")  # 提高到 / 
 _CMP_RE = re.compile(r"同比|环比")
 
 _PARK_RE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{0,8}?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|经开区|示范区|"
-    r"工业园区|产业园区|园区)|全区|我区|本区|该区|区内)(?:内|范围内)?(?:[、和及](?=\S))?"
+    r"^(?:[\u4e00-\u9fff]{0,8}?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|经开区|示范区)|"
+    r"园区|全区|我区|本区|该区|区内)(?:内|范围内)?(?:[、和及](?=\S))?"
 )
 _LEAD_JUNK_RE = re.compile(
     r"^(?:其中|此外|另外|同时|其余|以及|并且|并|且|和|及|与|或|分别为|分别是|分别|共有|共计|合计|总计|累计|"
-    r"共|已经|已|预计|现已|目前|截至目前|全部|均|还|再|又|先后|累|总共|一共|全年|年内|今年|当年|首批|"
-    r"完成|实现|达到|获得|获批|获|取得|拥有|有|新设立)+"
+    r"再次|多次|首次|连续|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|首先|其次|最后|原则上|"
+    r"力争|确保|争取|预计|每年|共|已经|已|现已|目前|截至目前|全部|均|先后|总共|一共|全年|年内|今年|当年|"
+    r"完成|实现|达到|获得|获批|获|取得|拥有|已有|新设立)+"
 )
 _TRAIL_JUNK_RE = re.compile(
-    r"(?:达到了|达到|高达|多达|已达|达|为|是|约|近|有|共计|共|计|合计|累计|总计|已|实现|完成|突破|超过|超|逾|"
-    r"增至|升至|降至|至|到|了|的|均|分别|总额为|总量为|规模为|规模|由过去的|由|从|过去的)+$"
+    r"(?:达到了|达到|高达|多达|已达|达|为|是|(?<![签节制合公条预相践特契违履邀集])约|近|有|共计|共|合计|累计|总计|已|"
+    r"实现|完成|突破|超过|超|逾|要|逐步|要求|将|和|及|与|"
+    r"增至|升至|降至|至|到|了|的|均|分别|总额为|总量为|规模为|规模|由过去的|由|从|过去的|稳定|保持在|保持|"
+    r"\d+(?:\.\d+)?[大个类项批]+)+$"
 )
-_REL_RE = re.compile(r"(?:占|相当于)(?P<of>[^占]*?)(?:的)?(?:比重|比例|份额|总量|总数)?(?:的)?(?:达到?|为)?$")
+_REL_RE = re.compile(r"(?:占(?!比)|相当于)(?P<of>[^占]*?)(?:的)?(?:比重|比例|份额|总量|总数)?(?:的)?(?:达到?|为|分别为)?$")
 _OF_RE = re.compile(r"(?P<verb>完成|超额完成|达到?|实现|为|是|占)(?P<of>[^完达实为是占]{1,30})的$")
 _PRENOMINAL_VERBS = (
     "全面完成", "研究审议", "开展", "提供", "组织", "下发", "下达", "发放", "清理", "劝导", "规范", "新设",
@@ -44,13 +47,21 @@ _PRENOMINAL_VERBS = (
     "全面", "先后", "成功", "积极", "已", "还", "再", "又", "分别", "吸纳", "安置", "新增", "共有", "有",
     "共", "为", "对", "向", "给", "涉及", "覆盖", "认定", "评选", "入选", "选派", "了", "的", "等", "将",
     "确定", "认定", "遴选", "申报", "落实", "兑现", "投入", "投资", "惠及", "公布", "促成", "帮助", "助力",
+    "督促", "创造", "带来", "建立", "成立", "组建", "引导", "扶持", "奖励", "资助", "表彰", "举行", "开设",
+    "设立", "招引", "培养", "新认定", "上线", "推出", "发布", "印发", "完成了", "建设完成了", "建成了",
+    "调整", "调整为", "变为", "促成", "筹集", "筹集了", "成立", "成立了", "搭建",
 )
 _PRENOMINAL_RE = re.compile("^(?:" + "|".join(sorted(set(_PRENOMINAL_VERBS), key=len, reverse=True)) + ")+$")
 _POST_STOP_RE = re.compile(
     r"同比|环比|增长|下降|完成|实现|参与|参会|参加|获得|入驻|落户|开工|投产|建成|已|将|被|在|于|通过|全部|"
     r"均|分别|占|达|共|累计|以|为|和|及|与|等|开展|进行|提供|签订|获|得到|受益|申报|实施|投入|用于|"
-    r"[的,，;；:：、。()（）“”\"\s]"
+    r"根据|按照|对|向|捐资|出资|打造|建设|开展|推进|带动|从|由|是|有|可|将|正|代缴|缴纳|办理|搭建|实行|"
+    r"转企|建成|加入|[的,，;；:：、。()（）《》\s\d]"
 )
+_VERB_ALT = "|".join(sorted(set(_PRENOMINAL_VERBS) - {"的", "了", "等", "有", "共", "为", "对", "向", "给", "已", "还",
+                                                   "再", "又", "将"}, key=len, reverse=True))
+_STARTS_VERB_RE = re.compile(f"^(?:{_VERB_ALT}|为|将|把)")
+_ENDS_VERB_RE = re.compile(f"(?:{_VERB_ALT})$")
 _QUOTES_RE = re.compile(r"[“”\"'‘’《》]")
 
 
@@ -87,10 +98,32 @@ def strip_park(s: str) -> str:
 
 
 def tidy(s: str) -> str:
-    """Whitespace, quotes and edge punctuation removed."""
+    """Whitespace, quotes and edge punctuation removed (a closing bracket stays when it is paired)."""
     s = _QUOTES_RE.sub("", s)
     s = re.sub(r"\s+", "", s)
-    return s.strip(",，;；:：、。.()（）—-")
+    s = s.strip(",，;；:：、。.—-")
+    while s and s[0] in "()（）" and not _paired(s):
+        s = s[1:]
+    while s and s[-1] in "()（）" and not _paired(s):
+        s = s[:-1]
+    while s.startswith(("(", "（")) and s.endswith((")", "）")) and _paired(s[1:-1]) and len(s) > 2:
+        s = s[1:-1]
+    return s
+
+
+def _paired(s: str) -> bool:
+    depth = 0
+    for ch in s:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+_PREP_PHRASE_RE = re.compile(r"^在[^,，;；]{1,24}?(?:中|上|里|方面)(?=\S)")
 
 
 def _peel(s: str) -> str:
@@ -98,6 +131,7 @@ def _peel(s: str) -> str:
     while prev != s:
         prev = s
         s = tidy(s)
+        s = _PREP_PHRASE_RE.sub("", s)
         s = _LEAD_JUNK_RE.sub("", s)
         s = _TRAIL_JUNK_RE.sub("", s)
         s = strip_park(s)
@@ -127,7 +161,8 @@ def parse_pre(pre: str) -> SubjectParse:
     rel = _REL_RE.search(s) if "占" in s or "相当于" in s else None
     if rel:
         out.is_relation = True
-        out.relation_of = tidy(strip_park(_peel(rel.group("of")))) or None
+        of_text = re.sub(r"(?:的)?(?:比重|比例|份额)$", "", rel.group("of"))
+        out.relation_of = tidy(strip_park(_peel(of_text))) or None
         s = s[: rel.start()]
     else:
         of = _OF_RE.search(s)
@@ -144,6 +179,11 @@ def is_verb_only(s: str) -> bool:
     return not s or bool(_PRENOMINAL_RE.match(s)) or len(s) < 2
 
 
+_THRESHOLD_PREFIX_RE = re.compile(
+    r"^[\u4e00-\u9fff]{0,4}?(?:超过|超|达到|达|以上)\d+(?:\.\d+)?(?:万亿|亿|千万|万)?元(?:以上)?的?"
+)
+
+
 def post_noun(post: str) -> str:
     """The noun right after a quantity (12场|招聘会), cut at the first verb or particle."""
     post = post.lstrip()
@@ -151,10 +191,36 @@ def post_noun(post: str) -> str:
         post = post[1:]
     if not post or not re.match(r"[\u4e00-\u9fffA-Za-z“\"]", post):
         return ""
-    m = _POST_STOP_RE.search(post, 1)
-    return tidy(post[: m.start()] if m else post)
+    post = _THRESHOLD_PREFIX_RE.sub("", post)
+    m = _POST_STOP_RE.search(post)
+    if m and m.start() == 0:
+        return ""
+    noun = tidy(post[: m.start()] if m else post)
+    if m and m.group(0) in ("同比", "环比", "增长", "下降"):
+        noun = re.sub(r"(?<=\S\S)(?:产量|价格|产值|数量|销量|销售额)$", "", noun)
+    return noun if len(noun) >= 2 else ""
+
+
+def starts_with_verb(s: str) -> bool:
+    """True when s opens with an action verb (完成…, 新增…)."""
+    return bool(_STARTS_VERB_RE.search(s))
+
+
+def verb_framed(s: str) -> bool:
+    """True when a subject starts or ends with an action verb (开展…, …建立): the counted noun
+    then follows the quantity."""
+    return bool(_STARTS_VERB_RE.search(s) or _ENDS_VERB_RE.search(s) or "由" in s)
+
+
+_HEAD_WORDS_RE = re.compile(r"常住居民|居民|人均|企业|工业|产业|收入|产值")
 
 
 def split_items(s: str) -> list[str]:
-    """煤化工、盐化工、冶金及其它产业 → [煤化工, 盐化工, 冶金, 其它产业]."""
-    return [tidy(x) for x in re.split(r"、|及|和|与", s) if tidy(x)]
+    """煤化工、盐化工、冶金及其它产业 → [煤化工, 盐化工, 冶金, 其它产业]; two items sharing a head
+    (城镇和农村牧区常住居民人均可支配收入) each get it."""
+    items = [tidy(x) for x in re.split(r"、|及|和|与", s) if tidy(x)]
+    if len(items) == 2 and len(items[0]) <= 3 and len(items[1]) >= 8:
+        m = _HEAD_WORDS_RE.search(items[1], 1)
+        if m and not _HEAD_WORDS_RE.search(items[0]):
+            items[0] = items[0] + items[1][m.start():]
+    return items
