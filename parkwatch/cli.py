@@ -34,11 +34,14 @@ def _fail(msg: str) -> None:
 
 @portal_app.command("serve")
 def portal_serve(port: int = typer.Option(8700, help="directory port; sites share it on 127.0.1.N"),
-                 today: Optional[str] = typer.Option(None, help="portal clock, YYYY-MM-DD")):
+                 today: Optional[str] = typer.Option(None, help="portal clock, YYYY-MM-DD"),
+                 sites: int = typer.Option(0, help="generated park sites to add (127.0.1.10 and up)"),
+                 pages_per_site: int = typer.Option(100, help="detail pages per generated site"),
+                 seed: int = typer.Option(0, help="generator seed (deterministic)")):
     """Serve the demo portal in the foreground (Ctrl-C stops it)."""
     from parkwatch.portal import serve
 
-    serve(port=port, today=today)
+    serve(port=port, today=today, sites=sites, pages_per_site=pages_per_site, seed=seed)
 
 
 @app.command()
