@@ -2,7 +2,7 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-UV     := $(shell command -v uv 2>/dev/null || echo $(VENV)/.bootstrap/bin/uv)
+UV     := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
 STAMP  := $(VENV)/.installed
 
 .PHONY: setup demo test up bench clean
@@ -12,7 +12,7 @@ setup: $(STAMP)
 # uv is bootstrapped with pip when missing; the venv is synced exactly to uv.lock.
 $(STAMP): pyproject.toml uv.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
-	@if [ ! -x "$(UV)" ]; then $(PYTHON) -m venv $(VENV)/.bootstrap && $(VENV)/.bootstrap/bin/pip install -q uv; fi
+	@if [ ! -x "$(UV)" ]; then $(PYTHON) -m venv .tools/uv && .tools/uv/bin/pip install -q uv; fi
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $(STAMP)
 
