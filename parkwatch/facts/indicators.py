@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from parkwatch.facts.numbers import Quantity, find_quantities
-from parkwatch.facts.periods import Period, find_periods, shift_year
+from parkwatch.facts.periods import Period, reporting_periods, shift_year
 from parkwatch.facts.subjects import (
     DOWN_VERBS,
     SubjectParse,
@@ -40,11 +40,12 @@ _SENT_RE = re.compile(r"[^。!?！？]+[。!?！？]?")
 _STRONG_SEP = ",，;；:："
 _LIST_JOIN_RE = re.compile(r"^\s*(?:、|和|及|与|以及)\s*$")
 _TARGET_WORDS_RE = re.compile(
-    r"力争|确保|争取|预期|将达|要达到|目标(?:是|为)|规划(?:到|至)|"
-    r"计划(?![,，;；。、的)）”]|$)"
+    r"力争|确保|争取|预期|将达|要达到|目标(?:是|为)|规划(?:到|至)|拟(?=新增|投资|引进|实施|安排|达到|建成|扩)|"
+    r"计划(?![,，;；。、的)）”]|$|完成率|完成情况|执行率|完成进度)"
 )
 _ACTUAL_REL_RE = re.compile(r"完成[^,，;；]*?(?:目标|计划|任务|预算)[^,，;；]*?的$")
-_CAPACITY_RE = re.compile(r"年产|年处理|年加工|设计产能|产能为?$")
+_CAPACITY_RE = re.compile(r"(?:年产(?!值)|年处理|年加工|设计产能)[^,，;；。]*$|产能为?$")
+_NOT_CAPACITY_RE = re.compile(r"投资|产值|纳税|税收|营收|收入")
 # batch sizes of outside lists (入选全省首批10家) and over-fulfilment margins (超额24.1%)
 _SKIP_BEFORE_RE = re.compile(r"(?:入选|成为|列入)[^,，;；。]{0,12}?(?:首批|第[一二三四五六七八九十\d]+批)$|超额$")
 _THRESHOLD_SUBJ_RE = re.compile(r"(?:增长率|增速|增幅|降幅)$")
@@ -105,12 +106,32 @@ def _quantities(sentence: str) -> list[Quantity]:
             continue
         before = sentence[:q.start]
         clause = before[_clause_start(sentence, q.start):]
-        if _CAPACITY_RE.search(clause) or _SKIP_BEFORE_RE.search(before):
+        cap = _CAPACITY_RE.search(clause)
+        if (cap and not _NOT_CAPACITY_RE.search(cap.group(0)) and not any(
+                x.end <= q.start and x.start >= q.start - len(cap.group(0)) for x in out)) \
+                or _SKIP_BEFORE_RE.search(before) or _is_qualifier(q, sentence):
             continue
         if q.kind == "pct" and re.match(r"\s*(?:年度)?目标", sentence[q.end:]) and re.search(r"完成\S{0,4}$", before):
             continue
         out.append(q)
     return out
+
+
+_AMT = r"[\d.]+\s*(?:万亿|亿|千万|百万|万)?元"
+_QUALIFIER_RE = re.compile(
+    rf"(?:突破|超过|超|达到|在)\s*{_AMT}(?:\s*[、和及]\s*{_AMT})*\s*(?:以上)?\s*(?=的|且|项目|企业|工业企业|产业项目)"
+    rf"|{_AMT}\s*以上\s*(?=的|且|项目|企业|工业企业|产业项目)"
+)
+
+
+_GRANT_RE = re.compile(r"\s*(?:的)?给予([\u4e00-\u9fff]{2,12}?)(?=[,，;；。、]|$)")
+_AID_NOUN_RE = re.compile(r"(?:一次性)?(?:后补助|补助|奖励|补贴|贴息|资助)(?=[,，;；。、]|$)")
+
+
+def _is_qualifier(q: Quantity, sentence: str) -> bool:
+    """1亿元以上的工业项目, 10亿元以上项目, 超过1000万元的, 突破10亿元、50亿元的企业: bounds that pick
+    what is counted or rewarded, not facts."""
+    return q.kind == "amount" and any(m.start() <= q.start < m.end() for m in _QUALIFIER_RE.finditer(sentence))
 
 
 def _clause_start(sentence: str, pos: int) -> int:
@@ -171,8 +192,8 @@ def _period(masked: str, q_start: int, clause_start: int, para: _Para, ctx: _Doc
     """Period of the quantity at q_start: the nearest period expression before it in the sentence
     (dates only within its clause; a 由2010年的 … 调整为 base year only up to the 调整为), else the
     paragraph's running period."""
-    found = find_periods(masked[:q_start], ctx.ref_year, ctx.pub_date)
-    found = [t for t in found if t[2].kind != "date" or t[0] >= clause_start]
+    found = reporting_periods(masked[:q_start], ctx.ref_year, ctx.pub_date)
+    found = [t for t in found if t[2].kind not in ("date",) or t[0] >= clause_start]
     found = [t for t in found if not (masked[max(0, t[0] - 1):t[0]] == "由"
                                       and _TO_STATE_RE.search(masked[t[1]:q_start]))]
     if re.search(r"每年|每季度|每月", masked[clause_start:q_start]):
@@ -366,7 +387,17 @@ def _group_subjects(sentence: str, group: list[Quantity], sp: SubjectParse, pre:
         carried = split_items(para.subject or "")
         if not subject and len(carried) == len(group):
             return list(zip(group, carried)), None
+        if not subject:  # 分别给予50万元、100万元、200万元奖励
+            tail_noun = post_noun(sentence[group[-1].end:_clause_end(sentence, group[-1].end)])
+            if tail_noun:
+                return [(x, tail_noun) for x in group], None
     q = group[0]
+    granted = _GRANT_RE.match(sentence[q.end:])
+    if granted:  # 按设备投资额的8%给予补助 / 按每人每月300元给予社会保险补贴
+        noun = granted.group(1)
+        return [(x, noun + "比例" if x.kind == "pct" else noun) for x in group], None
+    if q.kind == "pct" and _AID_NOUN_RE.match(sentence[q.end:]):  # 给予40%补助
+        return [(x, _AID_NOUN_RE.match(sentence[q.end:]).group(0) + "比例") for x in group], None
     if len(group) == 1 and subject and "、" in subject and re.search(r"均(?:达到?|为|是)?\s*$", pre):
         return [(q, item) for item in split_items(subject)], None
     after = sentence[q.end:_clause_end(sentence, q.end)]
@@ -389,8 +420,12 @@ def _group_subjects(sentence: str, group: list[Quantity], sp: SubjectParse, pre:
             consumed = q.end + len(after)
     elif is_verb_only(subject) and not sp.change_verb:
         subject = "" if subject in ("为", "有", "共", "达", "了", "的") else subject
+    if re.fullmatch(r"增速|增幅|增长率|占比|比重", subject) and para.subject:
+        subject = re.sub(r"(?:增速|增幅|增长率|占比|比重)$", "", para.subject) + subject  # 增速较一季度提高…
     if not subject or (is_verb_only(subject) and (sp.is_relation or sp.change_verb)):
         subject = para.subject or ""
+        if q.kind == "amount" and q.approx in ("最高", "最多", "不超过") and subject.endswith("比例"):
+            subject = subject[:-2]  # …给予补助比例8%,最高500万元: the cap is on the aid itself
     elif not sp.is_relation:
         para.subject = subject
         para.items = []
@@ -409,7 +444,7 @@ def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[dict]:
         out.extend(_sentence_facts(sentence, para, ctx))
         if len(para.facts) > start:
             para.prev_sentence_start = start
-        found = find_periods(_mask_titles(sentence), ctx.ref_year, ctx.pub_date)
+        found = reporting_periods(_mask_titles(sentence), ctx.ref_year, ctx.pub_date)
         good = [p for _, _, p in found if p.kind not in ("date", "now")]
         if good and (i == 0 or para.period is None or para.period.kind == "now"):
             para.period = good[0] if i == 0 else good[-1]

@@ -61,7 +61,8 @@ QUANTITY_RE = re.compile(
     rf"(?:/(?P<per>{_alt(_PER_UNITS)}))?)"
     rf"(?P<post>{_alt(APPROX_POST)})?"
 )
-_CN_PERCENT_RE = re.compile(rf"百分之(?P<num>{_NUM_CN}|{_NUM_AR})")
+_CN_PERCENT_RE = re.compile(rf"(?P<base>百分之|千分之)(?P<num>{_NUM_CN}|{_NUM_AR})")
+_TENTHS_RE = re.compile(r"(?P<num>[一二三四五六七八九])成(?P<post>以上|左右|多)?(?=以上|左右|多|[,，;；。、]|$)")
 # unit continuations that show the match was a prefix of another word
 _BAD_FOLLOW = {
     "个": ("月",), "天": ("然", "津", "下"), "方": ("面", "式", "案", "法", "向", "针", "位", "便", "能", "可"),
@@ -151,6 +152,8 @@ def _plausible(m: re.Match, text: str) -> bool:
         return False
     if unit in ("个", "期") and after == "月":
         return False
+    if before == "前" and unit in ("位", "名"):
+        return False  # 进入前100位: a rank, not a count
     if unit == "分" and not re.search(r"(?:得分|评分|总分|分数|分值)\S{0,3}$", text[max(0, m.start() - 6):m.start()]):
         return False
     if num and num[0] in _CN_NUM_CHARS:
@@ -161,7 +164,7 @@ def _plausible(m: re.Match, text: str) -> bool:
     return True
 
 
-_SINGLE_CN_OK = re.compile(r"[二两三四五六七八九](?:个|家|项|座|所|名|位)$")
+_SINGLE_CN_OK = re.compile(r"[二两三四五六七八九](?:个|家|项|座|所|名)$")
 _NOUN_START = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -196,8 +199,13 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _CN_PERCENT_RE.finditer(text):
         num = parse_number(m.group("num"))
         if num is not None and not any(q.start <= m.start() < q.end for q in out):
-            out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(num, True), "%", "pct", None,
+            value = num / 10 if m.group("base") == "千分之" else num
+            out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(value, True), "%", "pct", None,
                                 chinese_numeral=True))
+    for m in _TENTHS_RE.finditer(text):  # 八成以上: 80% or more
+        if not any(q.start <= m.start() < q.end for q in out):
+            out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(parse_number(m.group("num")) * 10, True),
+                                "%", "pct", m.group("post"), chinese_numeral=True))
     return _merge_ranges(sorted(out, key=lambda q: q.start), text)
 
 

@@ -16,7 +16,10 @@ _DASH = r"\s*(?:—|–|-|~|～|至|到)\s*"
 # comparison bases and denominators: their years are not the fact's period
 COMPARISON_RE = re.compile(
     rf"(?:较|比|与|同|相比|对比)\s*(?:(?:19|20)\d{{2}}(?:{_DASH}(?:19|20)\d{{2}})?\s*(?:年|调度年)?)"
-    r"(?:同期|末|底|年度|全年)?|较上年同期|较去年同期|较同期|比上年|比去年|去年同期|上年同期"
+    r"(?:同期|末|底|年度|全年)?|"
+    rf"(?:较|比)\s*(?:上年同期|去年同期|上年末|去年末|上年|去年|同期|年初|上月|上季度|上半年|下半年|"
+    rf"第?[一二三四1-4]季度|前三季度|\d{{1,2}}{_DASH}\d{{1,2}}\s*月(?:份)?|\d{{1,2}}\s*月(?:份|末|底)?)|"
+    r"去年同期|上年同期"
 )
 
 
@@ -60,6 +63,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("since_year_start", re.compile(r"今年以来|年初以来|今年来")),
     ("date", re.compile(rf"(?:{_Y})?\s*{_M}\s*月\s*(\d{{1,2}})\s*日")),
     ("month", re.compile(rf"{_Y}\s*{_M}\s*月(?:份)?(?![\d末底])")),
+    ("month", re.compile(r"(?<![\d\-—–~～至到年个])(\d{1,2})\s*月份")),
     ("year_end", re.compile(rf"(?:到|至|截至)?\s*{_Y}\s*(?:底|末)(?:前)?")),
     ("year", re.compile(rf"(?:到|至)?\s*{_Y}(?!\s*\d{{1,2}}\s*月)")),
     ("full_year", re.compile(r"全年|年内|今年|本年度|年度内")),
@@ -104,6 +108,9 @@ def _resolve(kind: str, m: re.Match, ref_year: int | None, pub_date: str | None)
             return None
         return Period(d, d, kind, y)
     if kind == "month":
+        if len(g) == 1:
+            mo = _month(g[0])
+            return _span(ref_year, mo, mo, kind) if mo else None
         mo = _month(g[1])
         return _span(int(g[0]), mo, mo, kind) if mo else None
     if kind in ("year_end", "year"):
@@ -121,13 +128,25 @@ def mask_comparisons(text: str) -> str:
     return COMPARISON_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_EVENT_BEFORE_RE = re.compile(r"(?:计划|预计|预期|将于|将|于|从|自|对)\s*$")
+_EVENT_AFTER_RE = re.compile(r"^\s*(?:前|以前|之前|起|开工|投产|建成|竣工|试生产|试运行|施行|到期|完工|开业)")
+
+
 def find_periods(text: str, ref_year: int | None, pub_date: str | None = None) -> list[tuple[int, int, Period]]:
-    """(start, end, Period) for every period expression, comparison bases excluded, by position."""
+    """(start, end, Period) for every period expression, comparison bases excluded, by position.
+
+    Event dates (计划2025年6月投产, 从2023年3月开工, 自2024年9月1日起) and years naming someone else's
+    subject (对2023年度…企业进行表彰) are not reporting periods and are left out."""
     masked = mask_comparisons(text)
     taken: list[tuple[int, int, Period]] = []
     for kind, pat in _PATTERNS:
         for m in pat.finditer(masked):
             if any(s < m.end() and m.start() < e for s, e, _ in taken):
+                continue
+            if kind not in ("now", "full_year", "since_year_start") and (
+                    _EVENT_BEFORE_RE.search(masked[max(0, m.start() - 3):m.start()])
+                    or _EVENT_AFTER_RE.match(masked[m.end():m.end() + 4])):
+                taken.append((m.start(), m.end(), Period(None, None, "event")))
                 continue
             p = _resolve(kind, m, ref_year, pub_date)
             if p is not None:
@@ -135,9 +154,14 @@ def find_periods(text: str, ref_year: int | None, pub_date: str | None = None) -
     return sorted(taken, key=lambda t: t[0])
 
 
+def reporting_periods(text: str, ref_year: int | None, pub_date: str | None = None) -> list[tuple[int, int, Period]]:
+    """find_periods without the event dates."""
+    return [t for t in find_periods(text, ref_year, pub_date) if t[2].kind != "event"]
+
+
 def last_period(text: str, ref_year: int | None, pub_date: str | None = None) -> Period | None:
     """The period expression nearest the end of text (the one governing what follows it)."""
-    found = find_periods(text, ref_year, pub_date)
+    found = reporting_periods(text, ref_year, pub_date)
     return found[-1][2] if found else None
 
 

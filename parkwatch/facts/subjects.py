@@ -36,7 +36,7 @@ _TRAIL_JUNK_RE = re.compile(
     r"增至|升至|降至|至|到|了|的|均|分别|总额为|总量为|规模为|规模|由过去的|由|从|过去的|稳定|保持在|保持|"
     r"\d+(?:\.\d+)?[大个类项批]+)+$"
 )
-_REL_RE = re.compile(r"(?:占(?!比)|相当于)(?P<of>[^占]*?)(?:的)?(?:比重|比例|份额|总量|总数)?(?:的)?(?:达到?|为|分别为)?$")
+_REL_RE = re.compile(r"(?:占(?!比|地|用|有)|相当于)(?P<of>[^占]*?)(?:的)?(?:比重|比例|份额|总量|总数)?(?:的)?(?:达到?|为|分别为)?$")
 _OF_RE = re.compile(r"(?P<verb>完成|超额完成|达到?|实现|为|是|占)(?P<of>[^完达实为是占]{1,30})的$")
 _PRENOMINAL_VERBS = (
     "全面完成", "研究审议", "开展", "提供", "组织", "下发", "下达", "发放", "清理", "劝导", "规范", "新设",
@@ -49,14 +49,14 @@ _PRENOMINAL_VERBS = (
     "确定", "认定", "遴选", "申报", "落实", "兑现", "投入", "投资", "惠及", "公布", "促成", "帮助", "助力",
     "督促", "创造", "带来", "建立", "成立", "组建", "引导", "扶持", "奖励", "资助", "表彰", "举行", "开设",
     "设立", "招引", "培养", "新认定", "上线", "推出", "发布", "印发", "完成了", "建设完成了", "建成了",
-    "调整", "调整为", "变为", "促成", "筹集", "筹集了", "成立", "成立了", "搭建",
+    "调整", "调整为", "变为", "促成", "筹集", "筹集了", "成立", "成立了", "搭建", "给予", "形成", "分别给予",
 )
 _PRENOMINAL_RE = re.compile("^(?:" + "|".join(sorted(set(_PRENOMINAL_VERBS), key=len, reverse=True)) + ")+$")
 _POST_STOP_RE = re.compile(
     r"同比|环比|增长|下降|完成|实现|参与|参会|参加|获得|入驻|落户|开工|投产|建成|已|将|被|在|于|通过|全部|"
     r"均|分别|占|达|共|累计|以|为|和|及|与|等|开展|进行|提供|签订|获|得到|受益|申报|实施|投入|用于|"
     r"根据|按照|对|向|捐资|出资|打造|建设|开展|推进|带动|从|由|是|有|可|将|正|代缴|缴纳|办理|搭建|实行|"
-    r"转企|建成|加入|[的,，;；:：、。()（）《》\s\d]"
+    r"转企|建成|加入|集中|总投资|投资额|给予|[的,，;；:：、。()（）《》\s\d]"
 )
 _VERB_ALT = "|".join(sorted(set(_PRENOMINAL_VERBS) - {"的", "了", "等", "有", "共", "为", "对", "向", "给", "已", "还",
                                                    "再", "又", "将"}, key=len, reverse=True))
@@ -123,6 +123,8 @@ def _paired(s: str) -> bool:
     return depth == 0
 
 
+# 新材料产业实现产值 → 新材料产业产值
+_INNER_VERB_RE = re.compile(r"(?<=\S\S)实现(?=产值|营业收入|营收|收入|增加值|投资|利润|税收|出口|进口)")
 _PREP_PHRASE_RE = re.compile(r"^在[^,，;；]{1,24}?(?:中|上|里|方面)(?=\S)")
 
 
@@ -132,6 +134,7 @@ def _peel(s: str) -> str:
         prev = s
         s = tidy(s)
         s = _PREP_PHRASE_RE.sub("", s)
+        s = _INNER_VERB_RE.sub("", s)
         s = _LEAD_JUNK_RE.sub("", s)
         s = _TRAIL_JUNK_RE.sub("", s)
         s = strip_park(s)
@@ -158,7 +161,7 @@ def parse_pre(pre: str) -> SubjectParse:
         if m:
             out.comparator = m.group(0)
             s = s[: m.start()] + s[m.end():]
-    rel = _REL_RE.search(s) if "占" in s or "相当于" in s else None
+    rel = _REL_RE.search(s) if re.search(r"占(?!比|地|用|有)|相当于", s) else None
     if rel:
         out.is_relation = True
         of_text = re.sub(r"(?:的)?(?:比重|比例|份额)$", "", rel.group("of"))
@@ -189,6 +192,9 @@ def post_noun(post: str) -> str:
     post = post.lstrip()
     if post.startswith("的"):
         post = post[1:]
+        whole = re.match(r"[^,，;；。、]{2,40}?项目", post)
+        if whole and re.search(r"\d", whole.group(0)):
+            return tidy(whole.group(0))
     if not post or not re.match(r"[\u4e00-\u9fffA-Za-z“\"]", post):
         return ""
     post = _THRESHOLD_PREFIX_RE.sub("", post)

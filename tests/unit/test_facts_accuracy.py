@@ -24,12 +24,12 @@ GOLD_DIR = ROOT / "tests" / "gold"
 SEED_DIRS = [ROOT.parent / "shared" / "seeds", ROOT / ".." / "shared" / "seeds"]
 GOLD = sorted(GOLD_DIR.glob("seed_*.json"))
 
-# floors, set from what the extractor reaches (see the note in the final report); raise them as it improves
+# floors a little under what the extractor reaches (the seeds were its development set); raise, never lower
 FLOORS = {
-    "precision": 0.95, "recall": 0.95, "f1": 0.95,
-    "attribution_lenient": 0.85, "attribution_exact": 0.45, "period": 0.95, "target": 0.97,
+    "precision": 0.97, "recall": 0.97, "f1": 0.97,
+    "attribution_lenient": 0.95, "attribution_exact": 0.60, "period": 0.97, "target": 0.97,
 }
-PER_SEED_F1_FLOOR = 0.90
+PER_SEED_F1_FLOOR = 0.95
 
 
 def _seed_dir() -> Path | None:
