@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 
 from parkwatch import config
-from parkwatch.quality.validate import build_fingerprint, stamp_path
+from parkwatch.quality.validate import build_fingerprint, failure_lines, stamp_path
 
-MARTS = ["indicators", "projects", "policies", "parks", "documents", "crawl_health"]
+MARTS = ["indicators", "projects", "policies", "parks", "documents", "crawl_health", "review_queue"]
 
 
 class PublishRefused(RuntimeError):
@@ -33,15 +33,13 @@ def check_validated(db: Path) -> dict:
     if stamp.get("build") != build_fingerprint(db):
         raise PublishRefused(f"{db} changed since it was validated: run `parkwatch validate` again")
     if not stamp.get("success"):
-        failed = [f"{s['suite']}: {f['expectation']} {f['kwargs']}" for s in stamp["suites"]
-                  if s["severity"] == "error" for f in s["failed"]]
-        raise PublishRefused("validation failed, nothing published:\n  " + "\n  ".join(failed)
+        raise PublishRefused("validation failed, nothing published:\n  " + "\n  ".join(failure_lines(stamp))
                              + f"\nData Docs: {stamp.get('data_docs')}")
     return stamp
 
 
 def publish() -> dict:
-    """Copy the marts (and the review queue of flagged facts) into parks.duckdb atomically."""
+    """Copy the marts into parks.duckdb atomically."""
     src, dest = config.build_db(), config.publish_db()
     if not src.exists():
         raise FileNotFoundError(f"{src} does not exist: run `parkwatch build` first")
@@ -56,10 +54,6 @@ def publish() -> dict:
             for mart in MARTS:
                 con.execute(f"create table marts.{mart} as select * from build.marts.{mart}")
                 counts[mart] = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
-            con.execute("create table marts.review_queue as select fact_id, park_id, indicator_text, measure, "
-                        "value, unit, raw, quality_flags, sentence, url from marts.indicators "
-                        "where len(quality_flags) > 0")
-            counts["review_queue"] = con.execute("select count(*) from marts.review_queue").fetchone()[0]
             con.execute("create table marts.publish_log as select ?::timestamptz as published_at, "
                         "?::varchar as validation_json", [datetime.now(timezone.utc), json.dumps(stamp, ensure_ascii=False)])
             con.execute("detach build")

@@ -18,7 +18,7 @@ def published_counts(db: Path | None = None) -> dict[str, int]:
         tables = {r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
         return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
-                for t in [*MARTS, "review_queue"] if t in tables}
+                for t in MARTS if t in tables}
 
 
 def last_runs(kind: str, n: int = 1) -> list[dict]:

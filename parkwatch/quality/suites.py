@@ -1,9 +1,12 @@
 """The expectation suites, built by small idempotent functions.
 
 Two severities (DESIGN.md): ``*_errors`` suites block publishing (the pipeline's own
-invariants); ``*_warnings`` suites are reported and published (the source contradicts itself).
+invariants); ``*_warnings`` suites are reported and published (the source contradicts
+itself; the facts carry quality_flags and rows in marts.review_queue).
 """
 from __future__ import annotations
+
+import math
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -22,35 +25,77 @@ ACCEPTED_UNITS: dict[str, list[str] | None] = {
     "pp_change": ["pp"],
 }
 MEASURES = list(ACCEPTED_UNITS)
+# A share may pass 100% only when it is measured against a plan, a budget or last year.
+SHARE_OVER_100_CONTEXT = "完成|计划|预算|进度|目标|同期|上年|去年"
 
 
-def indicator_error_expectations() -> list:
-    """Error level on marts.indicators (plus ``days_since_published`` computed by the query)."""
+def _when(measure: str) -> dict:
+    return {"row_condition": f'measure=="{measure}"', "condition_parser": "pandas"}
+
+
+def indicator_error_expectations(previous_rows: int | None = None) -> list:
+    """Error level on marts.indicators, with the columns validate.py adds to the frame:
+    ``days_since_published``, ``value_matches_raw`` and ``share_within_whole``."""
     exps = [
-        gxe.ExpectColumnValuesToNotBeNull(column="fact_id"),
+        *(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in ("fact_id", "doc_id", "measure", "unit", "value")),
         gxe.ExpectColumnValuesToBeUnique(column="fact_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="doc_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="value"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["doc_id", "indicator_text", "measure", "raw", "sentence"],
+                                            meta={"check": "no fact extracted twice"}),
         gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=MEASURES),
+        gxe.ExpectColumnValuesToMatchRegex(column="unit", regex=AMOUNT_UNIT_REGEX, **_when("amount"),
+                                           meta={"check": "unit accepted for amount"}),
+        *(gxe.ExpectColumnValuesToBeInSet(column="unit", value_set=units, **_when(measure),
+                                          meta={"check": f"unit accepted for {measure}"})
+          for measure, units in ACCEPTED_UNITS.items() if units is not None),
+        gxe.ExpectColumnValuesToBeInSet(column="value_matches_raw", value_set=[True],
+                                        meta={"check": "value agrees with its raw text, re-derived"}),
         gxe.ExpectColumnValuesToBeBetween(column="days_since_published", min_value=0,
                                           meta={"check": "no publication date in the future"}),
-        gxe.ExpectColumnValuesToMatchRegex(
-            column="unit", regex=AMOUNT_UNIT_REGEX, row_condition='measure=="amount"', condition_parser="pandas",
-            meta={"check": "unit accepted for amount"}),
+        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=-100, max_value=10000, **_when("growth_pct"),
+                                          meta={"check": "growth rate within -100% … 10000%"}),
+        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=-100, max_value=100, **_when("pp_change"),
+                                          meta={"check": "percentage-point change within ±100"}),
+        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=1000, **_when("share_pct"),
+                                          meta={"check": "share not negative"}),
+        gxe.ExpectColumnValuesToBeBetween(column="share_within_whole", min_value=0, max_value=100,
+                                          meta={"check": "share of a whole at most 100% (plans and budgets excepted)"}),
     ]
-    for measure, units in ACCEPTED_UNITS.items():
-        if units is None:
-            continue
-        exps.append(gxe.ExpectColumnValuesToBeInSet(
-            column="unit", value_set=units, row_condition=f'measure=="{measure}"', condition_parser="pandas",
-            meta={"check": f"unit accepted for {measure}"}))
+    if previous_rows:
+        exps.append(gxe.ExpectTableRowCountToBeBetween(
+            min_value=math.ceil(previous_rows / 2),
+            meta={"check": f"row volume not collapsing: previous publish had {previous_rows} rows"}))
     return exps
 
 
-def total_check_warning_expectations() -> list:
-    return [gxe.ExpectColumnValuesToBeInSet(
-        column="parts_add_up", value_set=[True],
-        meta={"check": "其中 parts add up to their total within the written precision"})]
+def policy_error_expectations(previous_rows: int | None = None) -> list:
+    exps = [
+        gxe.ExpectColumnValuesToNotBeNull(column="doc_id"),
+        gxe.ExpectColumnValuesToBeUnique(column="doc_id"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="published_date", column_B="written_date", or_equal=True, ignore_row_if="either_value_is_missing",
+            meta={"check": "成文日期 not after 发布日期"}),
+        gxe.ExpectColumnValuesToBeBetween(column="days_since_published", min_value=0,
+                                          meta={"check": "no publication date in the future"}),
+    ]
+    if previous_rows:
+        exps.append(gxe.ExpectTableRowCountToBeBetween(
+            min_value=math.ceil(previous_rows / 2),
+            meta={"check": f"row volume not collapsing: previous publish had {previous_rows} rows"}))
+    return exps
+
+
+def consistency_warning_expectations(previous_rows: int | None = None) -> list:
+    """Warn level on intermediate.int_indicator_checks: one expectation per within-document check."""
+    return [
+        gxe.ExpectColumnValuesToBeInSet(
+            column="passed", value_set=[True], row_condition=f'check_name=="{name}"', condition_parser="pandas",
+            meta={"check": text})
+        for name, text in [
+            ("parts_exceed_total", "其中 parts do not exceed their total beyond its written precision"),
+            ("shares_do_not_sum_to_100", "shares of one whole sum to 100 within rounding"),
+            ("growth_disagrees_with_levels", "a growth rate agrees with the two levels it relates"),
+        ]
+    ]
 
 
 def ensure_suite(context, name: str, expectations: list) -> gx.ExpectationSuite:

@@ -1,30 +1,53 @@
-"""Validate the built marts with a Great Expectations checkpoint before anything is published.
+"""Validate the built marts with Great Expectations before anything is published.
 
 The committed file context in ``expectations/gx`` is copied into the warehouse
 (``<home>/gx``) for each run, so results and Data Docs land beside the data and the
 repository stays clean. The pandas data source is fed from DuckDB queries: GX's SQL
 data source over duckdb-engine failed every metric in a probe (DESIGN.md, known traps).
+Failures name the expectation and the offending rows (by key).
 """
 from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import duckdb
+import pandas as pd
 
 from parkwatch import config
 
 log = logging.getLogger(__name__)
 
-# (suite name, query on build.duckdb with ? bound to the validation date, severity)
-CHECKS = [
-    ("indicators_errors",
-     "select *, date_diff('day', published_date, ?::date) as days_since_published from marts.indicators", "error"),
-    ("indicator_totals_warnings", "select * from intermediate.int_indicator_total_checks", "warn"),
-]
+
+@dataclass(frozen=True)
+class Check:
+    suite: str
+    severity: str  # "error" blocks publishing, "warn" is reported
+    query: str  # on build.duckdb; $today is bound to the validation date
+    key: str  # column naming the offending rows
+    expectations: Callable  # suites.* builder, takes previous_rows
+    mart: str | None = None  # published mart whose row count guards against a collapse
+
+
+def _checks() -> list[Check]:
+    from parkwatch.quality import suites
+
+    return [
+        Check("indicators_errors", "error",
+              "select *, date_diff('day', published_date, $today::date) as days_since_published from marts.indicators",
+              "fact_id", suites.indicator_error_expectations, "indicators"),
+        Check("policies_errors", "error",
+              "select *, date_diff('day', published_date, $today::date) as days_since_published from marts.policies",
+              "doc_id", suites.policy_error_expectations, "policies"),
+        Check("indicator_consistency_warnings", "warn", "select * from intermediate.int_indicator_checks",
+              "check_id", suites.consistency_warning_expectations),
+    ]
 
 
 def stamp_path() -> Path:
@@ -34,6 +57,28 @@ def stamp_path() -> Path:
 def build_fingerprint(db: Path) -> dict:
     st = db.stat()
     return {"path": str(db), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def prepare_indicators(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns the error suite checks that GX cannot compute itself."""
+    from parkwatch.quality.rederive import matches_raw
+    from parkwatch.quality.suites import SHARE_OVER_100_CONTEXT
+
+    signed = frame["measure"].isin(["growth_pct", "pp_change"])
+    values = frame["value"].where(~signed, frame["value"].abs())  # the sign comes from 增长/下降, not the raw
+    frame["value_matches_raw"] = [matches_raw(v, r) for v, r in zip(values, frame["raw"])]
+    context = (frame["indicator_text"].fillna("") + " " + frame["parent_indicator_text"].fillna(""))
+    over_ok = context.str.contains(SHARE_OVER_100_CONTEXT, regex=True)
+    frame["share_within_whole"] = frame["value"].where((frame["measure"] == "share_pct") & ~over_ok)
+    return frame
+
+
+def previous_rows(mart: str | None) -> int | None:
+    db = config.publish_db()
+    if not mart or not db.exists():
+        return None
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
 
 
 def _context(gx_root: Path):
@@ -46,13 +91,21 @@ def _context(gx_root: Path):
     return gx.get_context(mode="file", project_root_dir=str(gx_root))
 
 
-def _suite_expectations(name: str) -> list:
-    from parkwatch.quality import suites
-
+def _describe(result, key: str) -> dict:
+    cfg = result.expectation_config
+    kwargs = {k: v for k, v in cfg.kwargs.items() if k != "batch_id"}
+    rows = result.result.get("partial_unexpected_index_list") or []
     return {
-        "indicators_errors": suites.indicator_error_expectations,
-        "indicator_totals_warnings": suites.total_check_warning_expectations,
-    }[name]()
+        "expectation": cfg.type,
+        "check": (cfg.meta or {}).get("check"),
+        "kwargs": kwargs,
+        "unexpected_count": result.result.get("unexpected_count"),
+        "observed_value": result.result.get("observed_value"),
+        "examples": [str(x) for x in (result.result.get("partial_unexpected_list") or [])[:5]],
+        "rows": [r.get(key) if isinstance(r, dict) else r for r in rows[:10]],
+        "exception": (result.exception_info or {}).get("exception_message") if result.exception_info.get(
+            "raised_exception") else None,
+    }
 
 
 def validate(today: str | None = None) -> dict:
@@ -68,34 +121,31 @@ def validate(today: str | None = None) -> dict:
     db = config.build_db()
     if not db.exists():
         raise FileNotFoundError(f"{db} does not exist: run `parkwatch build` first")
-    today = today or date.today().isoformat()
+    today = date.fromisoformat(today or date.today().isoformat()).isoformat()
     context = _context(config.home() / "gx")
     datasource = context.data_sources.add_or_update_pandas("parkwatch_build")
-    results = []
+    checks = _checks()
     with duckdb.connect(str(db), read_only=True) as con:
-        frames = {name: con.execute(sql, [today] if "?" in sql else []).df() for name, sql, _ in CHECKS}
-    for name, _, severity in CHECKS:
+        frames = {c.suite: con.execute(c.query, {"today": today} if "$today" in c.query else {}).df() for c in checks}
+    frames["indicators_errors"] = prepare_indicators(frames["indicators_errors"])
+    results = []
+    for check in checks:
         try:
-            asset = datasource.get_asset(name)
+            asset = datasource.get_asset(check.suite)
         except LookupError:
-            asset = datasource.add_dataframe_asset(name)
+            asset = datasource.add_dataframe_asset(check.suite)
         try:
             batch_def = asset.get_batch_definition("whole")
         except KeyError:
             batch_def = asset.add_batch_definition_whole_dataframe("whole")
-        suite = ensure_suite(context, name, _suite_expectations(name))
+        suite = ensure_suite(context, check.suite, check.expectations(previous_rows(check.mart)))
         vdef = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
-        result = vdef.run(batch_parameters={"dataframe": frames[name]}, result_format="SUMMARY")
-        failed = [
-            {"expectation": r.expectation_config.type,
-             "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
-             "unexpected_count": r.result.get("unexpected_count"),
-             "examples": [str(x) for x in (r.result.get("partial_unexpected_list") or [])[:5]]}
-            for r in result.results if not r.success
-        ]
-        results.append({"suite": name, "severity": severity, "rows": len(frames[name]),
-                        "success": result.success, "failed": failed})
+            gx.ValidationDefinition(name=check.suite, data=batch_def, suite=suite))
+        result = vdef.run(batch_parameters={"dataframe": frames[check.suite]},
+                          result_format={"result_format": "SUMMARY", "unexpected_index_column_names": [check.key]})
+        failed = [_describe(r, check.key) for r in result.results if not r.success]
+        results.append({"suite": check.suite, "severity": check.severity, "rows": len(frames[check.suite]),
+                        "expectations": len(result.results), "success": result.success, "failed": failed})
     context.build_data_docs()
     docs = [s["site_url"] for s in context.get_docs_sites_urls()]
     summary = {
@@ -110,4 +160,24 @@ def validate(today: str | None = None) -> dict:
     stamp_path().write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     log.info("validation %s (%d warnings); data docs %s", "passed" if summary["success"] else "FAILED",
              summary["warnings"], summary["data_docs"])
+    for line in failure_lines(summary):
+        log.warning("%s", line)
     return summary
+
+
+def failure_lines(summary: dict, severity: str = "error") -> list[str]:
+    """One readable line per failed expectation: suite, check, expectation, offending rows."""
+    lines = []
+    for s in summary["suites"]:
+        if s["severity"] != severity:
+            continue
+        for f in s["failed"]:
+            what = f["check"] or f["expectation"]
+            detail = f"rows {f['rows']}" if f["rows"] else (
+                f"observed {f['observed_value']}" if f["observed_value"] is not None else "")
+            if f["examples"]:
+                detail += f"; values {f['examples']}"
+            if f.get("exception"):
+                detail += f"; error {f['exception']}"
+            lines.append(f"{s['suite']}: {what} ({f['expectation']}, {f['unexpected_count'] or 0} unexpected) {detail}")
+    return lines

@@ -12,23 +12,31 @@ parks as (
 ),
 
 dictionary_names as (
-    select indicator_code, trim(name) as name
-    from (
-        select indicator_code, unnest(list_prepend(name_zh, string_split(coalesce(synonyms, ''), '|'))) as name
-        from {{ ref('seed_indicator_dictionary') }}
-    )
-    where trim(name) <> ''
+    select * from {{ ref('int_indicator_dictionary_names') }}
 ),
 
-total_checks as (
-    select * from {{ ref('int_indicator_total_checks') }}
+checks as (
+    select * from {{ ref('int_indicator_checks') }}
+),
+
+conflicts as (
+    select * from {{ ref('int_indicator_conflicts') }}
 ),
 
 flags as (
-    -- the total and each of its parts carry the flag when the parts do not add up
-    select doc_id, unnest(list_prepend(total_seq, part_seqs)) as fact_seq, 'parts_do_not_add_up' as flag
-    from total_checks
-    where not parts_add_up
+    -- every fact in a failed within-document check carries that check's name
+    select doc_id, unnest(from_json(fact_seqs, '["BIGINT"]')) as fact_seq, check_name as flag
+    from checks
+    where not passed
+    union all
+    select doc_id, fact_seq, 'conflicts_with_other_source' as flag
+    from conflicts
+),
+
+fact_flags as (
+    select doc_id, fact_seq, list(distinct flag order by flag) as quality_flags
+    from flags
+    group by all
 )
 
 select
@@ -52,9 +60,9 @@ select
     try_cast(d.published_date as date)        as published_date,
     m.sentence,
     m.extractor_version,
-    coalesce((select list(distinct f.flag) from flags f
-              where f.doc_id = m.doc_id and f.fact_seq = m.fact_seq), []::varchar[]) as quality_flags
+    coalesce(ff.quality_flags, []::varchar[]) as quality_flags
 from mentions as m
 join documents as d using (doc_id)
 left join parks as p on p.park_id = d.park_id
 left join dictionary_names as dn on dn.name = m.indicator_text
+left join fact_flags as ff on ff.doc_id = m.doc_id and ff.fact_seq = m.fact_seq
