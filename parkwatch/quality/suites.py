@@ -10,13 +10,14 @@ import math
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
 
 # Accepted base units per measure: anything else is an extractor or unit-table bug.
 # Amounts come in many physical units, optionally per something (t/yr, CNY/mu).
 AMOUNT_BASE_UNITS = ["CNY", "USD", "t", "m", "km", "m2", "km2", "m3", "mu", "ha", "kWh", "kW", "MW", "d", "h",
                      "box", "TEU", "person"]
 AMOUNT_PER_UNITS = ["yr", "month", "d", "h", "mu", "t", "m2", "person", "kWh", "box"]
-AMOUNT_UNIT_REGEX = rf"^({'|'.join(AMOUNT_BASE_UNITS)})(/({'|'.join(AMOUNT_PER_UNITS)}))?$"
+AMOUNT_UNIT_REGEX = rf"^(?:{'|'.join(AMOUNT_BASE_UNITS)})(?:/(?:{'|'.join(AMOUNT_PER_UNITS)}))?$"
 ACCEPTED_UNITS: dict[str, list[str] | None] = {
     "amount": None,  # checked with AMOUNT_UNIT_REGEX
     "count": ["count"],
@@ -30,7 +31,7 @@ SHARE_OVER_100_CONTEXT = "完成|计划|预算|进度|目标|同期|上年|去�
 
 
 def _when(measure: str) -> dict:
-    return {"row_condition": f'measure=="{measure}"', "condition_parser": "pandas"}
+    return {"row_condition": Column("measure") == measure}
 
 
 def indicator_error_expectations(previous_rows: int | None = None) -> list:
@@ -88,7 +89,7 @@ def consistency_warning_expectations(previous_rows: int | None = None) -> list:
     """Warn level on intermediate.int_indicator_checks: one expectation per within-document check."""
     return [
         gxe.ExpectColumnValuesToBeInSet(
-            column="passed", value_set=[True], row_condition=f'check_name=="{name}"', condition_parser="pandas",
+            column="passed", value_set=[True], row_condition=Column("check_name") == name,
             meta={"check": text})
         for name, text in [
             ("parts_exceed_total", "其中 parts do not exceed their total beyond its written precision"),
