@@ -246,7 +246,7 @@ def parse_html(text: str, url: str | None = None) -> dict:
     for el in list(content.iter("table")):
         if el.getparent() is not None and len(metadata_table(el)) >= 3:
             el.drop_tree()
-    plain = parse_plain(block_text(content))
+    plain = parse_plain(block_text(content), first_line_title=False)
     meta = {**head_meta, **plain["metadata"], **table_meta}
     title = table_meta.get("标题") or head_meta.get("标题") or _page_title(root, content) or plain["title"]
     title = clean_text(title).replace("\n", "") if title else None

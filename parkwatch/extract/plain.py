@@ -106,8 +106,10 @@ def split_regions(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
     return head, body, tail
 
 
-def parse_plain(text: str) -> dict:
-    """Fields of a Document (title, published_date, source, body, metadata, attachments) from text."""
+def parse_plain(text: str, first_line_title: bool = True) -> dict:
+    """Fields of a Document (title, published_date, source, body, metadata, attachments) from text.
+
+    first_line_title: with no header, a short first line is the title (a page dumped as text)."""
     lines = clean_text(text).split("\n")
     head, body, tail = split_regions(lines)
     meta: dict[str, str] = {}
@@ -128,6 +130,9 @@ def parse_plain(text: str) -> dict:
         else:
             kept.append(ln)
     kept = drop_title_lines(kept, title)
+    if first_line_title and title is None and len(kept) > 1 and len(kept[0]) <= 40 and not re.search(r"[。!?！？;；]", kept[0]) \
+            and not kept[0].startswith("【"):
+        title, kept = kept[0], kept[1:]  # a page dumped without header: its first short line
     source = meta.get("来源") or meta.get("发文机构") or meta.get("发布机构")
     if source in ("未知", "", "本站", "本网"):
         source = meta.get("发文机构") or meta.get("发布机构") or None

@@ -43,10 +43,10 @@ def extract_indicators(doc: Document, doc_ref: str | None = None) -> list[dict]:
 
 
 def extract_projects(doc: Document) -> list[dict]:
-    """Named projects and project counts of a document."""
+    """Named projects (company, investment, capacity, status) and project counts/rates of a document."""
     if doc is None or doc.error or not doc.body:
         return []
-    return extract_projects_from_text(doc.body)
+    return extract_projects_from_text(doc.body, extract_indicators(doc))
 
 
 def _issuer(doc: Document) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parkwatch.facts.numbers import Quantity, find_quantities
 from parkwatch.facts.periods import Period, reporting_periods, shift_year
@@ -188,11 +189,16 @@ _REPORTING_KINDS = ("ytd", "months", "half", "quarter", "first_n_quarters", "wat
 _ACTUAL_MARK_RE = re.compile(r"目前|现已|已经|已|截至|截止")
 
 
+@lru_cache(maxsize=256)
+def _sentence_periods(masked: str, ref_year: int | None, pub_date: str | None) -> tuple:
+    return tuple(reporting_periods(masked, ref_year, pub_date))
+
+
 def _period(masked: str, q_start: int, clause_start: int, para: _Para, ctx: _DocCtx) -> Period | None:
     """Period of the quantity at q_start: the nearest period expression before it in the sentence
     (dates only within its clause; a 由2010年的 … 调整为 base year only up to the 调整为), else the
     paragraph's running period."""
-    found = reporting_periods(masked[:q_start], ctx.ref_year, ctx.pub_date)
+    found = [t for t in _sentence_periods(masked, ctx.ref_year, ctx.pub_date) if t[1] <= q_start]
     found = [t for t in found if t[2].kind not in ("date",) or t[0] >= clause_start]
     found = [t for t in found if not (masked[max(0, t[0] - 1):t[0]] == "由"
                                       and _TO_STATE_RE.search(masked[t[1]:q_start]))]

@@ -35,14 +35,20 @@ _PROVINCE_CODES = ("内", "冀", "晋", "辽", "吉", "黑", "苏", "浙", "皖"
 
 
 def policy_level(doc_number: str | None, issuer: str | None, title: str | None) -> str | None:
-    """national | provincial | city | park, from the number's issuer code, the issuer or the title."""
+    """national | provincial | city | park: from the issuer when it says, else the number's issuer code
+    (国发 → national, 内政发 → provincial, 乌海政发 → city), else the title."""
     code = re.split(r"[〔\[［(（【﹝]", doc_number or "")[0]
     issuer = issuer or ""
-    if re.search(r"高新区|开发区|经开区|管委会|管理委员会|园区", issuer) or re.search(r"高新|开发区|管委|园区", code):
+    if re.search(r"高新区|开发区|经开区|管委会|管理委员会|园区", issuer) or re.search(r"高新|开发区|管委|园区", code) \
+            or re.search(r"管(?:办)?(?:发|规|字|函)?$", code):
         return "park"
-    if re.match(r"国(?:发|办|函|令)", code) or re.search(r"^国务院|^国家|^中共中央", issuer):
+    if re.match(r"国(?:发|办|函|令)", code) or re.search(r"^(?:国务院|国家|中共中央)|部$", issuer):
         return "national"
-    if code and code[0] in _PROVINCE_CODES and re.match(r".(?:政|府|办|发)", code):
+    if re.search(r"(?:省|自治区)(?:人民政府|政府|委员会|办公厅)?|^(?:北京|天津|上海|重庆)市人民政府", issuer):
+        return "provincial"
+    if re.search(r"[市盟州]|地区|行政公署|行署", issuer):
+        return "city"
+    if code and code[0] in _PROVINCE_CODES and re.match(r".(?:政|府|办)", code):
         return "provincial"
     if re.search(r"(?:政|府|署)(?:办)?(?:发|字|函)$", code) and len(code) >= 4:
         return "city"

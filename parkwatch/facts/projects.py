@@ -1,5 +1,9 @@
 """Document → project facts: named projects (company, investment, capacity, status) and project
-counts (开复工项目40个, 开复工率100%)."""
+counts and rates (开复工项目40个, 开复工率100%).
+
+Every record has the same keys: name, company, investment_cny, capacity_value, capacity_unit,
+status, count_text, count, rate_pct, period_start, period_end, sentence.
+"""
 
 from __future__ import annotations
 
@@ -8,118 +12,201 @@ import re
 from parkwatch.facts.numbers import find_quantities
 
 STATUSES = ("签约", "备案", "开工", "在建", "投产", "竣工")
-_STATUS_WORDS = [
-    ("竣工", "竣工"), ("建成投产", "投产"), ("投产", "投产"), ("达产", "投产"), ("在建", "在建"),
-    ("开复工", "开工"), ("复工", "开工"), ("开工", "开工"), ("动工", "开工"), ("备案", "备案"),
-    ("签约", "签约"), ("签订", "签约"), ("落地", "签约"),
-]
-_COMPANY_RE = re.compile(
-    r"([\u4e00-\u9fff（）()A-Za-z0-9]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|研究院|厂))"
+_STATUS_WORDS = (
+    ("竣工", "竣工"), ("建成投产", "投产"), ("正式投产", "投产"), ("投产", "投产"), ("达产", "投产"),
+    ("封顶", "在建"), ("在建", "在建"), ("调试", "在建"), ("开复工", "开工"), ("开工", "开工"), ("动工", "开工"),
+    ("备案", "备案"), ("签约", "签约"), ("签订", "签约"), ("落户", "签约"),
 )
-_PROJECT_NAME_RE = re.compile(r"([^,，;；:：、。“”《》\s]{2,60}?项目)(?:\s*[(（][^)）]{1,10}[)）])?")
-_COUNT_RE = re.compile(
-    r"(?P<text>(?P<label>[\u4e00-\u9fff]{0,12}项目)(?:共|达到?|为)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?:余)?个)"
+_FUTURE_RE = re.compile(r"(?:计划|预计|即将|将于|将|拟|力争|争取)[^,，;；。]{0,12}$")
+_COMPANY_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团)")
+_NAME_RE = re.compile(r"([^,，;；:：。、“”《》()（）\s]{2,60}?项目)")
+_NAME_CUT_RE = re.compile(
+    r"^.*(?:[在与和及为是对的将把等]|签约|签订|开工|投产|建设|实施|推进|推动|引进|落户|备案|完成|分别为|包括|其中|"
+    r"主会场开工的|即将开工|纳入|列入|了)(?=.{4,})"
 )
-_RATE_RE = re.compile(r"(?P<text>(?P<label>[\u4e00-\u9fff]{2,6}率)(?:达到?|为)?\s*(?P<num>\d+(?:\.\d+)?)%)")
-_LIST_RE = re.compile(r"(?:分别为|分别是|包括|即)[:：]?(?P<items>[^。]+)")
+_GENERIC_RE = re.compile(
+    r"^(?:[\d一二三四五六七八九十两百千]+[个项]?|[省市盟区县]?级?|新|续建|新开工|开复工|已开复工|签约|新签约|现场签约|"
+    r"重点|重大|重点建设|市级重大|盟级重点|省重点|市重点|自治区重点|工业|基础设施|社会民生|产业|服务业|亿元以上|"
+    r"10亿元以上|治理|灾后恢复重建|节点绿化提升改造|投资|拟建企业投资|联审联批|招商引资|集中开工|新落地|落地|"
+    r"“?三个一批”?|人才|备案|优质|中央预算内投资|地方政府专项债|市级全生命周期监管平台|建设|配套|各类|该|此|本|这)*"
+    r"(?:的)?$"
+)
+_CAPACITY_HINT_RE = re.compile(r"年产|万吨|/年|吨/|产能|平方米|千瓦|兆瓦")
+_INVEST_RE = re.compile(r"(?:计划)?总投资|投资")
+_RATE_RE = re.compile(r"开复工率|开工率|投产率|竣工率|履约率|达效率|签约率")
 _SENT_RE = re.compile(r"[^。!?！？]+[。!?！？]?")
-_CAPACITY_RE = re.compile(r"(?:年产|年处理|年加工|产能)?\s*\d")
+_SHORT_COMPANY_RE = re.compile(r"^(?![一二三四五六七八九]期|年产)([\u4e00-\u9fff]{2,8}?)(?<![盟市区县旗省镇])(?=年产)")
+_PLACE_KIND_RE = re.compile(r"(?:产业园|物流园|科技园|基地|工程|中心|厂|生产线|装置|电站|管网|公路|铁路|专用线|修复|"
+                            r"园区|综合体|设施)项目$")
+_ORDINAL_PHASE_RE = re.compile(r"^[一二三四五六七八九]期")
+
+KEYS = ("name", "company", "investment_cny", "capacity_value", "capacity_unit", "status", "count_text", "count",
+        "rate_pct", "period_start", "period_end", "sentence")
 
 
-def _status(text: str) -> str | None:
+def _record(**kw) -> dict:
+    return {k: kw.get(k) for k in KEYS}
+
+
+def project_status(text: str) -> str | None:
+    """The status a sentence gives a project, ignoring planned ones (计划2025年投产)."""
     for word, status in _STATUS_WORDS:
-        if word in text:
-            return status
+        for m in re.finditer(word + "(?!前)", text):
+            if not _FUTURE_RE.search(text[:m.start()]):
+                return status
     return None
 
 
-def _capacity(text: str) -> tuple[float | int | None, str | None]:
-    for q in find_quantities(text):
-        if q.kind in ("amount", "count") and q.unit not in ("CNY", "USD", "d"):
+def _capacity(name: str) -> tuple[float | int | None, str | None]:
+    for q in find_quantities(name):
+        if q.unit not in ("CNY", "USD", "d", "%", "pp") and q.kind in ("amount", "count"):
             unit = q.unit
-            if "/" not in unit and re.search(r"年产|年处理|年加工", text[:q.start + 4]):
+            if "/" not in unit and re.search(r"年产|年处理|年加工", name[:q.start]):
                 unit = f"{unit}/yr"
             return q.value, unit
     return None, None
 
 
-def _investment(text: str) -> float | int | None:
-    for q in find_quantities(text):
-        if q.unit == "CNY":
-            return q.value
+def _company(name: str) -> tuple[str | None, str]:
+    m = _COMPANY_RE.match(name)
+    if m:
+        return m.group(0), name[m.end():]
+    m = _SHORT_COMPANY_RE.match(name)
+    if m and "年产" in name:
+        return m.group(1), name[m.end():]
+    return None, name
+
+
+def _clean_name(name: str) -> str:
+    """Name without a leading period, park name or count (1-6月…, 青川高新区…)."""
+    from parkwatch.facts.periods import period_spans
+    from parkwatch.facts.subjects import blank_spans, strip_park
+
+    name = re.sub(r"\s+", "", blank_spans(name, period_spans(name)))
+    return strip_park(name)
+
+
+def _is_named(name: str) -> bool:
+    core = re.sub(r"项目$", "", name)
+    counted = any(q.kind == "count" and "/" not in q.unit for q in find_quantities(re.sub(r"年产.*", "", core)))
+    if _GENERIC_RE.match(core) or counted and not _COMPANY_RE.search(core):
+        return False
+    return bool(_CAPACITY_HINT_RE.search(name) or _COMPANY_RE.search(name) or _PLACE_KIND_RE.search(name))
+
+
+def _investment(sentence: str, after: int, following: str) -> float | int | None:
+    """First CNY amount introduced by 总投资/投资 after the name, else in the next sentence when it
+    speaks of the same project (项目总投资…)."""
+    for text, start in ((sentence, after), (following, 0)):
+        if text is following and not re.match(r"\s*(?:该|此)?项目(?:计划)?总投资", following):
+            break
+        for q in find_quantities(text[start:]):
+            head = text[max(start, start + q.start - 6):start + q.start]
+            if q.unit == "CNY" and _INVEST_RE.search(head):
+                return q.value
+            if q.unit == "CNY":
+                break
     return None
 
 
-def _named(item: str, sentence: str, status: str | None) -> dict:
-    item = item.strip(" ,，;；。")
-    company = None
-    m = _COMPANY_RE.match(item)
-    if m:
-        company = m.group(1)
-        item = item[m.end():].strip()
-    name = item if item.endswith("项目") else f"{item}项目"
-    cap_value, cap_unit = _capacity(item)
-    return {
-        "name": name, "company": company, "investment_cny": _investment(item),
-        "capacity_value": cap_value, "capacity_unit": cap_unit, "status": status,
-        "sentence": sentence.strip(),
-    }
-
-
-def _list_projects(sentence: str, context: str) -> list[dict]:
-    m = _LIST_RE.search(sentence)
-    if not m:
-        return []
-    items = re.split(r"、|以及|;|；", m.group("items"))
-    status = _status(context + sentence)
-    return [_named(it, sentence, status) for it in items if len(it.strip()) >= 4]
-
-
-def _counts(sentence: str) -> list[dict]:
+def named_projects(sentence: str, following: str = "") -> list[dict]:
+    """Named projects in one sentence."""
     out = []
-    for m in _COUNT_RE.finditer(sentence):
-        out.append({
-            "name": None, "company": None, "investment_cny": None, "capacity_value": None,
-            "capacity_unit": None, "status": _status(m.group("label")), "count_text": m.group("text"),
-            "count": int(float(m.group("num"))), "sentence": sentence.strip(),
-        })
-    for m in _RATE_RE.finditer(sentence):
-        if "开复工" in m.group("label") or "开工" in m.group("label") or "项目" in sentence:
-            out.append({
-                "name": None, "company": None, "investment_cny": None, "capacity_value": None,
-                "capacity_unit": None, "status": _status(m.group("label")), "count_text": m.group("text"),
-                "count": None, "rate_pct": float(m.group("num")), "sentence": sentence.strip(),
-            })
+    for m in _NAME_RE.finditer(sentence):
+        raw = m.group(1)
+        cut = _NAME_CUT_RE.match(raw)
+        name = _clean_name(raw[cut.end():] if cut else raw).replace("等项目", "项目")
+        if len(name) < 4 or not _is_named(name) or sentence[m.end():m.end() + 2] == "现场":
+            continue
+        company, rest = _company(name)
+        if company is None:
+            before = _COMPANY_RE.search(sentence[max(0, m.start() - 32):m.start()].rstrip() + "\0")
+            company = before.group(0) if before and before.end() == len(sentence[max(0, m.start() - 32):m.start()].rstrip()) else None
+        cap_value, cap_unit = _capacity(name)
+        out.append(_record(
+            name=name, company=company, investment_cny=_investment(sentence, m.end(), following),
+            capacity_value=cap_value, capacity_unit=cap_unit, status=project_status(sentence[m.start():]),
+            sentence=sentence.strip(),
+        ))
     return out
 
 
-def _single(sentence: str) -> list[dict]:
-    """A sentence that names one project: company + capacity/investment + 项目."""
-    m = _COMPANY_RE.search(sentence)
+_ITEMS_DENG_RE = re.compile(r"(?P<items>[^,，;；:：。]+?)等(?:重点|新建|重大)?项目")
+
+
+def _listed_with_capacity(sentence: str) -> list[dict]:
+    """年产340亿只一次性手套、30万吨医药中间体等重点项目: each item with a capacity is a project."""
+    m = _ITEMS_DENG_RE.search(sentence)
     if not m:
         return []
-    rest = sentence[m.end():]
-    pm = _PROJECT_NAME_RE.match(rest.strip())
-    if not pm or not _CAPACITY_RE.search(pm.group(1)):
+    status = project_status(sentence[m.end():])
+    out = []
+    for item in re.split(r"、|和|及", m.group("items")):
+        cap_value, cap_unit = _capacity(item)
+        if cap_value is not None:
+            out.append(_record(name=f"{item.strip()}项目", capacity_value=cap_value, capacity_unit=cap_unit,
+                               status=status, sentence=sentence.strip()))
+    return out
+
+
+def _enumerated(sentence: str, context: str) -> list[dict]:
+    """"五个项目完成线上备案。分别为A、B、C": each item a project with the status of the lead."""
+    m = re.search(r"(?:分别为|分别是|包括)[:：]?(?P<items>[^。]+)", sentence)
+    if not m or "项目" not in context + sentence:
         return []
-    name = pm.group(1)
-    cap_value, cap_unit = _capacity(name)
-    return [{
-        "name": name, "company": m.group(1), "investment_cny": _investment(sentence),
-        "capacity_value": cap_value, "capacity_unit": cap_unit, "status": _status(sentence),
-        "sentence": sentence.strip(),
-    }]
+    status = project_status(context) or project_status(sentence)
+    out = []
+    for item in re.split(r"、|以及|;|；", m.group("items")):
+        item = item.strip(" ,，。")
+        if len(item) < 4:
+            continue
+        name = item if item.endswith("项目") else f"{item}项目"
+        company, _ = _company(item)
+        cap_value, cap_unit = _capacity(item)
+        out.append(_record(name=name, company=company, capacity_value=cap_value, capacity_unit=cap_unit,
+                           status=status, sentence=sentence.strip()))
+    return out
 
 
-def extract_projects_from_text(body: str) -> list[dict]:
-    """Project facts from a body text."""
+def counts_and_rates(facts: list[dict]) -> list[dict]:
+    """Project counts (开复工项目40个) and rates (开复工率100%) from indicator facts."""
+    out = []
+    for f in facts:
+        text = f["indicator_text"]
+        if f["measure"] == "count" and "项目" in text and not f["is_target"]:
+            out.append(_record(status=project_status(text), count_text=f"{text}{f['raw']}", count=f["value"],
+                               period_start=f["period_start"], period_end=f["period_end"], sentence=f["sentence"]))
+        elif f["measure"] == "share_pct" and _RATE_RE.search(text) and not f["is_target"]:
+            out.append(_record(status=project_status(text), count_text=f"{text}{f['raw']}", rate_pct=f["value"],
+                               period_start=f["period_start"], period_end=f["period_end"], sentence=f["sentence"]))
+    return out
+
+
+def extract_projects_from_text(body: str, facts: list[dict] | None = None) -> list[dict]:
+    """Named projects from a body text, plus counts and rates from its indicator facts."""
     out: list[dict] = []
+    seen: set[str] = set()
     for paragraph in (body or "").split("\n"):
         sentences = [m.group(0) for m in _SENT_RE.finditer(paragraph) if m.group(0).strip()]
         for i, s in enumerate(sentences):
-            if "项目" not in s and "公司" not in s:
+            prev = sentences[i - 1] if i else ""
+            if "项目" not in s and not ("项目" in prev and re.search(r"分别为|分别是|包括", s)):
                 continue
-            listed = _list_projects(s, sentences[i - 1] if i else "")
-            out.extend(listed or _single(s))
-            out.extend(_counts(s))
-    return out
+            nxt = sentences[i + 1] if i + 1 < len(sentences) else ""
+            found = _enumerated(s, prev) or named_projects(s, nxt)
+            for rec in found + _listed_with_capacity(s):
+                _merge(out, rec)
+    return out + counts_and_rates(facts or [])
+
+
+def _merge(records: list[dict], rec: dict) -> None:
+    """Add rec, or fill the gaps of an earlier record naming the same project (with or without
+    its company in front)."""
+    key = _ORDINAL_PHASE_RE.sub("", rec["name"])
+    for old in records:
+        if old["name"] == rec["name"] or old["name"].endswith(key) or key.endswith(old["name"]):
+            for k, v in rec.items():
+                if old.get(k) is None and v is not None:
+                    old[k] = v
+            return
+    records.append(rec)
