@@ -97,4 +97,8 @@ def extract_file(path: str) -> tuple[Document, list[dict]]:
         return Document(url=None, error=f"cannot read {path}: {exc}"), []
     content_type = "text/plain" if str(path).lower().endswith(".txt") else None
     doc = parse_document(data, url=None, content_type=content_type)
-    return doc, extract_indicators(doc, doc_ref=str(path))
+    try:
+        return doc, extract_indicators(doc, doc_ref=str(path))
+    except Exception as exc:  # noqa: BLE001 - a file never stops a batch; the reason travels on the doc
+        doc.error = f"facts: {type(exc).__name__}: {exc}"[:500]
+        return doc, []

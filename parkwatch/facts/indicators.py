@@ -125,6 +125,8 @@ _QUALIFIER_RE = re.compile(
 )
 
 
+# attributes of the thing just counted (…项目9个、总投资55.1亿元; 内资企业133户,注册资本(金)61930万元)
+_ATTRIBUTE_RE = re.compile(r"^(?:总投资|投资额|协议投资额|计划总投资|总面积|面积|注册资本(?:\(金\))?|资金数额|注册资金)$")
 _GRANT_RE = re.compile(r"\s*(?:的)?给予([\u4e00-\u9fff]{2,12}?)(?=[,，;；。、]|$)")
 _AID_NOUN_RE = re.compile(r"(?:一次性)?(?:后补助|补助|奖励|补贴|贴息|资助)(?=[,，;；。、]|$)")
 
@@ -347,6 +349,10 @@ def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[dict]:
                 y = int(re.search(r"((?:19|20)\d{2})\s*年同期\s*[(（]\s*$", sentence[:q.start]).group(1))
                 q_period = shift_year(period, y) if period else None
             text = subject
+            owner = para.facts[-1] if len(para.facts) > seg_start else None
+            if (measure == "amount" and _ATTRIBUTE_RE.match(subject) and owner and owner["measure"] == "count"
+                    and not owner["indicator_text"].endswith(subject)):
+                text = owner["indicator_text"] + subject  # 项目共425个,总投资… → 项目总投资
             if measure in ("amount", "count") and sp.change_verb and not sp.to_level:
                 text = f"{subject}{sp.comparator or para.comparator or ''}{sp.change_verb}"
             if not text:
