@@ -18,7 +18,8 @@ import duckdb
 from parkwatch import config
 from parkwatch.quality.validate import build_fingerprint, failure_lines, stamp_path
 
-MARTS = ["indicators", "projects", "policies", "parks", "documents", "crawl_health", "review_queue"]
+MARTS = ["indicators", "indicators_best", "projects", "policies", "policy_targets", "parks", "documents",
+         "document_versions", "indicator_versions", "unmapped_indicators", "crawl_health", "review_queue"]
 
 
 class PublishRefused(RuntimeError):

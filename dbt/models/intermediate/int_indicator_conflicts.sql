@@ -4,7 +4,7 @@ with facts as (
     select
         m.doc_id,
         m.fact_seq,
-        d.park_id,
+        m.park_id,
         coalesce(dn.indicator_code, m.indicator_text) as indicator_key,
         m.measure,
         m.unit,
@@ -13,11 +13,10 @@ with facts as (
         m.period_start,
         m.period_end
     from {{ ref('int_indicator_mentions') }} as m
-    join {{ ref('int_documents') }} as d using (doc_id)
     left join {{ ref('int_indicator_dictionary_names') }} as dn on dn.name = m.indicator_text
     where not m.is_target
       and m.parent_indicator_text is null
-      and d.park_id is not null
+      and m.park_id is not null
       and m.period_end is not null
 )
 

@@ -41,7 +41,8 @@ fact_flags as (
 
 select
     md5(m.doc_id || ':' || m.fact_seq)       as fact_id,
-    d.park_id,
+    m.park_id,
+    m.park_mention,
     p.park_name,
     dn.indicator_code,
     m.indicator_text,
@@ -53,8 +54,8 @@ select
     m.approx,
     m.is_target,
     m.target_year,
-    try_cast(m.period_start as date)          as period_start,
-    try_cast(m.period_end as date)            as period_end,
+    m.period_start,
+    m.period_end,
     m.doc_id,
     d.url,
     try_cast(d.published_date as date)        as published_date,
@@ -63,6 +64,6 @@ select
     coalesce(ff.quality_flags, []::varchar[]) as quality_flags
 from mentions as m
 join documents as d using (doc_id)
-left join parks as p on p.park_id = d.park_id
+left join parks as p on p.park_id = m.park_id
 left join dictionary_names as dn on dn.name = m.indicator_text
 left join fact_flags as ff on ff.doc_id = m.doc_id and ff.fact_seq = m.fact_seq

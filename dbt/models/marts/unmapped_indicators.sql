@@ -1,0 +1,13 @@
+-- Indicator texts the dictionary does not know yet, most frequent first, so analysts can extend
+-- seeds/seed_indicator_dictionary.csv. Grain: indicator_text × measure.
+select
+    indicator_text,
+    measure,
+    count(*)                 as facts,
+    count(distinct doc_id)   as documents,
+    count(distinct park_id)  as parks,
+    any_value(sentence)      as example_sentence
+from {{ ref('indicators') }}
+where indicator_code is null
+group by all
+order by facts desc, indicator_text
