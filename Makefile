@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test up bench clean
+.PHONY: setup demo test up bench docs clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,9 @@ up: setup
 
 bench: setup
 	@echo "make bench: not yet — benchmarks come with the benchmarks issue (#10)."
+
+docs: setup
+	$(BIN)/parkwatch docs
 
 clean:
 	rm -rf warehouse/raw warehouse/*.duckdb warehouse/gx warehouse/runs warehouse/logs warehouse/airflow dbt/target dbt/logs

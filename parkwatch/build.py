@@ -56,3 +56,10 @@ def build(full_refresh: bool = False) -> dict:
     tail = [ln for ln in proc.stdout.splitlines() if "Done. PASS=" in ln]
     return {"build_db": str(config.build_db()), "seconds": round(time.monotonic() - started, 2),
             "dbt_result": tail[-1].split("Done. ")[-1].strip() if tail else None}
+
+
+def docs() -> dict:
+    """``dbt docs generate --static``: one self-contained HTML page with the lineage and every column."""
+    run_dbt("docs", "generate", "--static", log_name="dbt_docs")
+    page = config.home() / "dbt_target" / "static_index.html"
+    return {"dbt_docs": str(page)}

@@ -45,15 +45,52 @@ def portal_serve(port: int = typer.Option(8700, help="directory port; sites shar
 
 
 @app.command()
-def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatable); default all"),
-          date_: Optional[str] = typer.Option(None, "--date", help="logical date YYYY-MM-DD")):
-    """Crawl sites (one subprocess each) into the raw zone."""
+def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatable); default: all valid sites"),
+          all_sites: bool = typer.Option(False, "--all", help="crawl every valid site (the default)"),
+          today: Optional[str] = typer.Option(None, "--today", help="the crawl's day YYYY-MM-DD (date floor, "
+                                              "revisits, manifests' logical date); default: today"),
+          date_: Optional[str] = typer.Option(None, "--date", hidden=True, help="old name of --today"),
+          as_json: bool = typer.Option(False, "--json", help="print the summaries as JSON")):
+    """Crawl sites (one subprocess each) into the raw zone, incrementally; print crawl health."""
     _setup_logging()
     from parkwatch import pipeline
+    from parkwatch.crawl import HEALTH_COLUMNS, LiveProgress, crawl_sites, health_rows
+    from parkwatch.sites import load_sites
 
-    summaries = pipeline.crawl(date_, site or None)
-    _echo_json(summaries)
-    if any(s.get("error") for s in summaries):
+    day = today or date_
+    if day:
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            _fail(f"--today must be YYYY-MM-DD, got {day!r}")
+    sites, errors = load_sites()
+    for err in errors:
+        typer.secho(f"error: site registry: {err} (site not crawled)", fg="red", err=True)
+    known = [s.id for s in sites]
+    unknown = [s for s in (site or []) if s not in known]
+    if unknown:
+        _fail(f"unknown site {', '.join(unknown)}; valid sites: {', '.join(known) or 'none'}")
+    ids = list(dict.fromkeys(site)) if site and not all_sites else known
+    with LiveProgress(ids) as display:
+        summaries = crawl_sites(ids, day, progress=display.update, on_done=display.finished)
+    for s in summaries:
+        pipeline.record_run("crawl", s)
+    if as_json:
+        _echo_json(summaries)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"crawl health{' ' + day if day else ''}", title_justify="left")
+        for col in ("site", *HEALTH_COLUMNS, "status"):
+            table.add_column(col, justify="left" if col in ("site", "failed", "status") else "right")
+        for row in health_rows(summaries):
+            table.add_row(*row)
+        Console(width=max(120, Console().width)).print(table)
+        for s in summaries:
+            if s.get("error"):
+                typer.secho(f"{s['site_id']}: {s['error']} (log {s['log']})", fg="red", err=True)
+    if errors or any(s.get("error") for s in summaries):
         raise typer.Exit(1)
 
 
@@ -65,6 +102,18 @@ def build(full_refresh: bool = typer.Option(False, help="re-derive every model f
 
     try:
         _echo_json(dbt_build(full_refresh))
+    except BuildError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def docs():
+    """Build dbt docs (lineage, models, columns) as one HTML page and print where it is."""
+    _setup_logging()
+    from parkwatch.build import BuildError, docs as dbt_docs
+
+    try:
+        _echo_json(dbt_docs())
     except BuildError as exc:
         _fail(str(exc))
 
