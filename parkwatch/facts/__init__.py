@@ -38,7 +38,7 @@ def extract_indicators(doc: Document, doc_ref: str | None = None) -> list[dict]:
         return []
     return extract_indicators_from_text(
         doc.body, doc_ref if doc_ref is not None else doc.url, doc.published_date, doc.title,
-        policy=doc.doc_type == "policy",
+        policy=doc.doc_type == "policy", bulletin=doc.doc_type == "bulletin",
     )
 
 

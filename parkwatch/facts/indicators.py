@@ -8,6 +8,7 @@ a target flag, and for 其中 parts the total they belong to.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,10 +43,12 @@ _STRONG_SEP = ",，;；:："
 _LIST_JOIN_RE = re.compile(r"^\s*(?:、|和|及|与|以及)\s*$")
 _TARGET_WORDS_RE = re.compile(
     r"力争|确保|争取|预期|将达|要达到|目标(?:是|为)|规划(?:到|至)|拟(?=新增|投资|引进|实施|安排|达到|建成|扩)|"
-    r"计划(?![,，;；。、的)）”]|$|完成率|完成情况|执行率|完成进度)"
+    r"(?<!项目)计划(?![,，;；。、的)）”]|$|完成率|完成情况|执行率|完成进度|总投资)"
 )
 _ACTUAL_REL_RE = re.compile(r"完成[^,，;；]*?(?:目标|计划|任务|预算)[^,，;；]*?的$")
-_CAPACITY_RE = re.compile(r"(?:年产(?!值)|年处理|年加工|设计产能)[^,，;；。]*$|产能为?$")
+_CAPACITY_RE = re.compile(r"(?:年产(?!值)|年处理|年加工)[^,，;；。]*$")
+# a capacity inside a project or facility name (年产15万吨…项目, 15万吨/年钾碱装置) is part of the name
+_NAME_AFTER_RE = re.compile(r"^[^,，;；。:：]{0,30}?(?:项目|生产线|装置|基地|工厂|车间|产业园|工程)")
 _NOT_CAPACITY_RE = re.compile(r"投资|产值|纳税|税收|营收|收入")
 # batch sizes of outside lists (入选全省首批10家) and over-fulfilment margins (超额24.1%)
 _SKIP_BEFORE_RE = re.compile(r"(?:入选|成为|列入)[^,，;；。]{0,12}?(?:首批|第[一二三四五六七八九十\d]+批)$|超额$")
@@ -103,14 +106,17 @@ def _quantities(sentence: str) -> list[Quantity]:
         if any(s <= q.start < e for s, e in masked):
             continue
         after = sentence[q.end:q.end + 3]
-        if after.startswith(("及以下", "及以上")) or "/年" in q.unit or q.unit.endswith("/yr"):
+        if after.startswith(("及以下", "及以上")):
             continue
         before = sentence[:q.start]
         clause = before[_clause_start(sentence, q.start):]
         cap = _CAPACITY_RE.search(clause)
-        if (cap and not _NOT_CAPACITY_RE.search(cap.group(0)) and not any(
-                x.end <= q.start and x.start >= q.start - len(cap.group(0)) for x in out)) \
-                or _SKIP_BEFORE_RE.search(before) or _is_qualifier(q, sentence):
+        capacity = (cap and not _NOT_CAPACITY_RE.search(cap.group(0))) or "/年" in q.unit or q.unit.endswith("/yr")
+        item = re.split(r"[、,，;；:：]", before)[-1]
+        named = _NAME_AFTER_RE.match(sentence[q.end:]) or re.search(r"有限公司|股份|集团", item) \
+            or re.search(r"分别为|分别是|包括", before)
+        if (capacity and named) or _SKIP_BEFORE_RE.search(before) \
+                or _is_qualifier(q, sentence):
             continue
         if q.kind == "pct" and re.match(r"\s*(?:年度)?目标", sentence[q.end:]) and re.search(r"完成\S{0,4}$", before):
             continue
@@ -207,6 +213,12 @@ def _period(masked: str, q_start: int, clause_start: int, para: _Para, ctx: _Doc
     if re.search(r"每年|每季度|每月", masked[clause_start:q_start]):
         return None
     if not found:
+        seg_end = re.search(r"[;；。]|$", masked[q_start:]).start() + q_start
+        later = [t for t in _sentence_periods(masked, ctx.ref_year, ctx.pub_date)
+                 if q_start <= t[0] < seg_end and t[2].kind in _REPORTING_KINDS + ("year", "year_end")]
+        if later and not re.search(r"已|目前|现有|现已|累计", masked[clause_start:q_start]):
+            # 全区实施重点项目53个,2023年开复工45个: the segment's period covers its head too
+            return later[0][2]
         return para.period
     p = found[-1][2]
     if p.kind == "now":
@@ -331,8 +343,13 @@ def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[dict]:
         pairs, consumed = _group_subjects(sentence, group, sp, pre, para)
         period = _period(masked, first.start, cstart, para, ctx)
         is_target, target_year = _target(masked, first.start, cstart, ctx, period)
-        if is_target and target_year and (period is None or period.kind in ("now", "full_year")):
+        if is_target and target_year and (period is None or period.year != target_year
+                                          or period.kind in ("now", "full_year")):
             period = Period(f"{target_year:04d}-01-01", f"{target_year:04d}-12-31", "year", target_year)
+        if para.facts and len(para.facts) > seg_start and (
+                re.match(r"\s*中\s*[,，:：]", between)  # 重点监测的36种工业产品中,增长的17种…
+                or re.match(r"\s*[(（][^()（）]*$", between) and re.match(r"[^()（）]*[、,，]", sentence[first.end:])):
+            qz = (len(para.facts) - 1, len(para.facts))  # …456户(企业147户、个体工商户309户)
         if "其中" in between:
             here = len(para.facts)
             if here > seg_start:
@@ -357,6 +374,8 @@ def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[dict]:
                 text = f"{subject}{sp.comparator or para.comparator or ''}{sp.change_verb}"
             if not text:
                 continue
+            if text.startswith("亩均") and q.unit == "CNY":  # 亩均税收58万元: per mu of land
+                q = dataclasses.replace(q, unit="CNY/mu")
             parent = _parent(para, q, measure, qz, sp.relation_of)
             f = _fact(ctx, q, text, measure, sp.change_verb, q_period, is_target, target_year, sentence, parent)
             f["_key"] = (measure, _classifier(q))
@@ -404,6 +423,10 @@ def _group_subjects(sentence: str, group: list[Quantity], sp: SubjectParse, pre:
             if tail_noun:
                 return [(x, tail_noun) for x in group], None
     q = group[0]
+    cap = re.search(r"年产([\u4e00-\u9fffA-Za-z]*)$", tidy(pre)) if q.kind in ("amount", "count") else None
+    if cap:  # 建成后可年产特种钢材10万吨 / 形成年产10万吨特种钢材的生产能力
+        product = cap.group(1) or post_noun(sentence[q.end:_clause_end(sentence, q.end)])
+        return [(x, "年产" + product) for x in group], None
     granted = _GRANT_RE.match(sentence[q.end:])
     if granted:  # 按设备投资额的8%给予补助 / 按每人每月300元给予社会保险补贴
         noun = granted.group(1)
@@ -457,7 +480,8 @@ def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[dict]:
         if len(para.facts) > start:
             para.prev_sentence_start = start
         found = reporting_periods(_mask_titles(sentence), ctx.ref_year, ctx.pub_date)
-        good = [p for _, _, p in found if p.kind not in ("date", "now")]
+        good = [p for _, _, p in found if p.kind not in ("date", "now")
+                and (i == 0 or p.kind not in ("full_year", "since_year_start"))]
         if good and (i == 0 or para.period is None or para.period.kind == "now"):
             para.period = good[0] if i == 0 else good[-1]
         elif good and i > 0:
@@ -466,8 +490,12 @@ def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[dict]:
 
 
 def extract_indicators_from_text(body: str, ref: str | None, published_date: str | None = None,
-                                 title: str | None = None, policy: bool = False) -> list[dict]:
-    """Indicator facts from a body text (paragraphs separated by newlines)."""
+                                 title: str | None = None, policy: bool = False,
+                                 bulletin: bool = False) -> list[dict]:
+    """Indicator facts from a body text (paragraphs separated by newlines).
+
+    In a bulletin, a figure stated without any period takes the issue's reporting period (the
+    period most of its dated figures share)."""
     ctx = _DocCtx(ref, reference_year(published_date, title), published_date, policy)
     out: list[dict] = []
     external = False
@@ -480,7 +508,21 @@ def extract_indicators_from_text(body: str, ref: str | None, published_date: str
         if external or not paragraph:
             continue
         out.extend(_paragraph_facts(paragraph, ctx))
+    if bulletin:
+        _default_period(out)
     return _dedupe(out)
+
+
+def _default_period(facts: list[dict]) -> None:
+    """Give undated, non-target facts the most common full (start and end) period of the others."""
+    spans = [(f["period_start"], f["period_end"]) for f in facts
+             if f["period_start"] and f["period_end"] and not f["is_target"]]
+    if not spans:
+        return
+    common = max(set(spans), key=lambda s: (spans.count(s), -spans.index(s)))
+    for f in facts:
+        if f["period_start"] is None and f["period_end"] is None and not f["is_target"]:
+            f["period_start"], f["period_end"] = common
 
 
 def _dedupe(facts: list[dict]) -> list[dict]:

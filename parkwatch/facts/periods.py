@@ -64,6 +64,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("date", re.compile(rf"(?:{_Y})?\s*{_M}\s*月\s*(\d{{1,2}})\s*日")),
     ("month", re.compile(rf"{_Y}\s*{_M}\s*月(?:份)?(?![\d末底])")),
     ("month", re.compile(r"(?<![\d\-—–~～至到年个])(\d{1,2})\s*月份")),
+    ("year", re.compile(rf"{_Y}\s*全年")),
     ("year_end", re.compile(rf"(?:到|至|截至)?\s*{_Y}\s*(?:底|末)(?:前)?")),
     ("year", re.compile(rf"(?:到|至)?\s*{_Y}(?!\s*\d{{1,2}}\s*月)")),
     ("full_year", re.compile(r"全年|年内|今年|本年度|年度内")),
@@ -128,8 +129,8 @@ def mask_comparisons(text: str) -> str:
     return COMPARISON_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-_EVENT_BEFORE_RE = re.compile(r"(?:计划|预计|预期|将于|将|于|从|自|对)\s*$")
-_EVENT_AFTER_RE = re.compile(r"^\s*(?:前|以前|之前|起|开工|投产|建成|竣工|试生产|试运行|施行|到期|完工|开业)")
+_EVENT_BEFORE_RE = re.compile(r"(?:计划|预计|预期|将于|将|于|从|自)\s*$")
+_EVENT_AFTER_RE = re.compile(r"^\s*(?:前|以前|之前|起|开工|投产|建成|竣工|试生产|试运行|施行|到期|完工|开业)(?![率数项])")
 
 
 def find_periods(text: str, ref_year: int | None, pub_date: str | None = None) -> list[tuple[int, int, Period]]:
@@ -143,7 +144,7 @@ def find_periods(text: str, ref_year: int | None, pub_date: str | None = None) -
         for m in pat.finditer(masked):
             if any(s < m.end() and m.start() < e for s, e, _ in taken):
                 continue
-            if kind not in ("now", "full_year", "since_year_start") and (
+            if kind not in ("now", "full_year", "since_year_start") and masked[m.start()] not in "到至" and (
                     _EVENT_BEFORE_RE.search(masked[max(0, m.start() - 3):m.start()])
                     or _EVENT_AFTER_RE.match(masked[m.end():m.end() + 4])):
                 taken.append((m.start(), m.end(), Period(None, None, "event")))

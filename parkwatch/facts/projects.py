@@ -14,7 +14,7 @@ from parkwatch.facts.numbers import find_quantities
 STATUSES = ("签约", "备案", "开工", "在建", "投产", "竣工")
 _STATUS_WORDS = (
     ("竣工", "竣工"), ("建成投产", "投产"), ("正式投产", "投产"), ("投产", "投产"), ("达产", "投产"),
-    ("封顶", "在建"), ("在建", "在建"), ("调试", "在建"), ("开复工", "开工"), ("开工", "开工"), ("动工", "开工"),
+    ("封顶", "在建"), ("在建", "在建"), ("调试", "在建"), ("加快建设", "在建"), ("建设中", "在建"), ("开复工", "开工"), ("开工", "开工"), ("动工", "开工"),
     ("备案", "备案"), ("签约", "签约"), ("签订", "签约"), ("落户", "签约"),
 )
 _FUTURE_RE = re.compile(r"(?:计划|预计|即将|将于|将|拟|力争|争取)[^,，;；。]{0,12}$")
@@ -98,7 +98,7 @@ def _investment(sentence: str, after: int, following: str) -> float | int | None
     """First CNY amount introduced by 总投资/投资 after the name, else in the next sentence when it
     speaks of the same project (项目总投资…)."""
     for text, start in ((sentence, after), (following, 0)):
-        if text is following and not re.match(r"\s*(?:该|此)?项目(?:计划)?总投资", following):
+        if text is following and not re.match(r"\s*(?:据介绍[,，]\s*)?(?:该|此)?项目(?:计划)?总投资", following):
             break
         for q in find_quantities(text[start:]):
             head = text[max(start, start + q.start - 6):start + q.start]
@@ -119,9 +119,11 @@ def named_projects(sentence: str, following: str = "") -> list[dict]:
         if len(name) < 4 or not _is_named(name) or sentence[m.end():m.end() + 2] == "现场":
             continue
         company, rest = _company(name)
-        if company is None:
-            before = _COMPANY_RE.search(sentence[max(0, m.start() - 32):m.start()].rstrip() + "\0")
-            company = before.group(0) if before and before.end() == len(sentence[max(0, m.start() - 32):m.start()].rstrip()) else None
+        if company is None:  # 由X公司投资建设的…项目 / X公司 15万吨/年…项目
+            window = sentence[max(0, m.start() - 40):m.start() + (cut.end() if cut else 0)]
+            found = list(_COMPANY_RE.finditer(window))
+            if found and re.fullmatch(r"\s*(?:投资建设的|建设的|投资的|实施的|的)?\s*", window[found[-1].end():]):
+                company = re.sub(r"^(?:由|与|和|是|为)", "", found[-1].group(0))
         cap_value, cap_unit = _capacity(name)
         out.append(_record(
             name=name, company=company, investment_cny=_investment(sentence, m.end(), following),
@@ -186,13 +188,14 @@ def extract_projects_from_text(body: str, facts: list[dict] | None = None) -> li
     """Named projects from a body text, plus counts and rates from its indicator facts."""
     out: list[dict] = []
     seen: set[str] = set()
-    for paragraph in (body or "").split("\n"):
-        sentences = [m.group(0) for m in _SENT_RE.finditer(paragraph) if m.group(0).strip()]
+    paragraphs = [[m.group(0) for m in _SENT_RE.finditer(p) if m.group(0).strip()] for p in (body or "").split("\n")]
+    for n, sentences in enumerate(paragraphs):
+        after = next((p[0] for p in paragraphs[n + 1:] if p), "")
         for i, s in enumerate(sentences):
             prev = sentences[i - 1] if i else ""
             if "项目" not in s and not ("项目" in prev and re.search(r"分别为|分别是|包括", s)):
                 continue
-            nxt = sentences[i + 1] if i + 1 < len(sentences) else ""
+            nxt = sentences[i + 1] if i + 1 < len(sentences) else after
             found = _enumerated(s, prev) or named_projects(s, nxt)
             for rec in found + _listed_with_capacity(s):
                 _merge(out, rec)

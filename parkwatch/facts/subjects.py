@@ -17,6 +17,8 @@ FLAT_VERBS = ("持平",)
 _CHANGE_ALT = "|".join(sorted(UP_VERBS + DOWN_VERBS + FLAT_VERBS, key=len, reverse=True))
 # change verb at the end of the pre-text, optionally with 同比/环比 and a trailing 了/达/为
 _CHANGE_RE = re.compile(rf"(?P<cmp>同比|环比|比上年|比去年)?(?P<verb>{_CHANGE_ALT})(?P<tail>了|达到?|幅度为?|为)?$")
+_BENCH_RE = re.compile(r"(高于|低于|快于|慢于)(?:全国|全省|全市|全区|全盟|同期|同类)?[\u4e00-\u9fff]{0,6}?"
+                       r"(?:平均水平|平均增速|平均|均值|水平)?$")
 _TO_LEVEL_RE = re.compile(rf"(?:{_CHANGE_ALT})(?:到|至|为)$")  # 提高到 / 减为: a level, not a change
 _CMP_RE = re.compile(r"同比|环比")
 
@@ -146,7 +148,14 @@ def parse_pre(pre: str) -> SubjectParse:
     spans = period_spans(pre) + [(m.start(), m.end()) for m in COMPARISON_RE.finditer(pre)]
     s = tidy(blank_spans(pre, spans))
     out = SubjectParse(subject="")
-    if _TO_LEVEL_RE.search(s):
+    bench = _BENCH_RE.search(s)
+    if bench:  # 高于全市平均水平1.2个百分点: a gap to a benchmark, said of the carried subject
+        out.change_verb = "低于" if bench.group(1) in ("低于", "慢于") else "高于"
+        s = s[: bench.start()]
+    s = re.sub(rf"(?<=增长|下降|持平|上涨|减少|增加)的$", "", s)  # 产量同比增长的13种
+    if out.change_verb:
+        pass
+    elif _TO_LEVEL_RE.search(s):
         out.to_level = True
         s = re.sub(r"(?:到|至|为)$", "", s)
         s = re.sub(rf"(?:同比|环比)?(?:{_CHANGE_ALT})$", "", s)
@@ -204,6 +213,7 @@ def post_noun(post: str) -> str:
     noun = tidy(post[: m.start()] if m else post)
     if m and m.group(0) in ("同比", "环比", "增长", "下降"):
         noun = re.sub(r"(?<=\S\S)(?:产量|价格|产值|数量|销量|销售额)$", "", noun)
+    noun = re.sub(r"(?<=\S\S)中$", "", noun)  # 36种工业产品中, …: the locative is not the name
     return noun if len(noun) >= 2 else ""
 
 
