@@ -9,7 +9,7 @@ from parkwatch.extract.common import classify_doc_type, parse_date
 from parkwatch.extract.decode import charset_from_content_type, decode_html
 from parkwatch.extract.model import DOC_TYPES, Document
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",

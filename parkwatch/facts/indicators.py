@@ -28,8 +28,6 @@ from parkwatch.facts.subjects import (
     verb_framed,
 )
 
-_PARK_ONLY_RE = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?(?:高新区|开发区|经开区|示范区|园区)[、和及]?)+$")
-
 CONTRACT_FIELDS = (
     "doc", "indicator_text", "measure", "value", "unit", "raw", "approx", "is_target",
     "period_start", "period_end", "sentence",
@@ -56,6 +54,7 @@ _THRESHOLD_SUBJ_RE = re.compile(r"(?:增长率|增速|增幅|降幅)$")
 _PARENS_RE = re.compile(r"[(（][^()（）]*$")
 _MARKS = {"《": "》", "“": "”", "‘": "’", "〔": "〕"}
 _SHORT_QUOTES = ("“", "‘")  # quoted slogans ("三个一批") hold no facts; long quotes are speech
+_PARK_ONLY_RE = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?(?:高新区|开发区|经开区|示范区|园区)[、和及]?)+$")
 
 
 @dataclass
@@ -236,10 +235,7 @@ def _target(masked: str, q_start: int, clause_start: int, ctx: _DocCtx,
     """(is_target, target_year). Targets: 到2025年 …, a future year, 力争/确保/计划 … governing the
     quantity (until a ; or an 已/目前 marks actuals), or any figure in a policy document."""
     before = masked[:q_start]
-    if re.search(r"每年|每季度|每月", masked[clause_start:q_start]):
-        year_ok = False
-    else:
-        year_ok = True
+    year_ok = not re.search(r"每年|每季度|每月", masked[clause_start:q_start])  # a yearly target has no year
     years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)", before)]
     future = [y for y in years if ctx.ref_year and y > ctx.ref_year]
     m_to = list(re.finditer(r"(?:到|至)\s*((?:19|20)\d{2})\s*年", before))
@@ -309,7 +305,7 @@ def _parent(para: _Para, q: Quantity, measure: str, qz: tuple[int, int] | None,
 
 
 def _classifier(q: Quantity) -> str:
-    return q.raw.rstrip("余多以上左右") [-1:] if q.kind == "count" else q.unit
+    return q.raw.rstrip("余多以上左右")[-1:] if q.kind == "count" else q.unit
 
 
 def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[dict]:

@@ -160,12 +160,6 @@ def reporting_periods(text: str, ref_year: int | None, pub_date: str | None = No
     return [t for t in find_periods(text, ref_year, pub_date) if t[2].kind != "event"]
 
 
-def last_period(text: str, ref_year: int | None, pub_date: str | None = None) -> Period | None:
-    """The period expression nearest the end of text (the one governing what follows it)."""
-    found = reporting_periods(text, ref_year, pub_date)
-    return found[-1][2] if found else None
-
-
 def shift_year(p: Period, year: int) -> Period:
     """The same span moved to another year (for 较2023年同期)."""
     if p.start is None or p.end is None or p.kind == "water_year":

@@ -17,7 +17,6 @@ _CITED_RE = re.compile(
     r"\s*(?:[(（]\s*(?P<num>[^()（）]{2,30}?号)\s*[)）])?"
 )
 _RESP_RE = re.compile(r"[(（]\s*(?:责任单位|责任部门|牵头单位|配合单位)\s*[:：]\s*(?P<units>[^()（）]+)[)）]")
-_VALID_WORDS = ("有效", "失效", "废止", "已修订", "部分失效", "尚未生效")
 
 
 def normalize_doc_number(s: str | None) -> str | None:
