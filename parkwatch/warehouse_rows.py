@@ -15,7 +15,7 @@ from parkwatch.facts import extract_indicators, extract_policy, extract_projects
 INDICATOR_FIELDS = ["indicator_text", "parent_indicator_text", "measure", "value", "unit", "raw", "approx",
                     "is_target", "target_year", "period_start", "period_end", "sentence"]
 PROJECT_FIELDS = ["name", "company", "investment_cny", "capacity_value", "capacity_unit", "status", "count",
-                  "count_text", "sentence"]
+                  "count_text", "rate_pct", "period_start", "period_end", "sentence"]
 POLICY_FIELDS = ["title", "doc_number", "issuer", "written_date", "published_date", "validity", "level", "cited",
                  "targets", "responsible_units", "attachments"]
 PARSED_COLUMNS = ["doc_id", "title", "published_date", "source", "doc_type", "body", "metadata_json",
