@@ -4,20 +4,26 @@ Layout under ``warehouse/raw/``::
 
     objects/<sha[:2]>/<sha256>      page bytes exactly as received (written once, atomically)
     manifests/<site_id>/<run_id>.jsonl   one line per fetched or failed URL
+    health/<site_id>/<run_id>.json       crawl health of a finished run (seen, new, revised, …)
 
-Bodies are written to a temporary file, fsynced and renamed, so a crash never leaves a
-half-written object under its final name. Manifest lines are appended and flushed one
-by one; a reader ignores a torn last line. Nothing here opens a database.
+Bodies are written to a temporary file (named after the writing process), fsynced and renamed,
+so a crash never leaves a half-written object under its final name; leftovers of dead writers
+are swept. Manifest lines are appended and flushed one by one; a reader skips a torn last line
+and the next crawl of the site truncates it (under the writer's lock, so never a live file).
+:class:`SiteState` is the incremental crawl's memory, derived from the manifests alone.
+Nothing here opens a database.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -45,6 +51,22 @@ class ManifestLine:
     reason: str | None = None  # why it failed
     logical_date: str | None = None
     park_ids: list[str] = field(default_factory=list)  # parks the site speaks for
+    # --- added with the incremental crawl (#5); absent in older lines, read as None
+    kind: str = "page"            # "page", "attachment" or "list" (a list page or data-proxy window)
+    change: str | None = None     # landed lines: "new" (URL first landed), "revised" (new bytes), "unchanged"
+    cms: str | None = None        # the list profile used: trs | hanweb | vsb | generic
+    list_title: str | None = None  # the entry's title and date as the listing showed them
+    list_date: str | None = None
+    declared_encoding: str | None = None  # charset named by the HTTP header, else by <meta>
+    detected_encoding: str | None = None  # the codec the bytes actually decode with
+    etag: str | None = None
+    last_modified: str | None = None
+    cited_by: str | None = None   # attachments: the page that links them
+    retries: int | None = None    # how many retries the fetch needed
+    start_url: str | None = None  # list lines: the start URL whose listing this page belongs to
+    page_no: int | None = None    # list lines: 0 for the start page, then 1, 2, …
+    list_end: bool | None = None  # list lines: the listing was walked to its end or its date floor
+    items: int | None = None      # list lines: entries on the page
 
 
 def _check_id(kind: str, value: str) -> str:
@@ -69,7 +91,7 @@ class RawStore:
         if dest.exists():
             return sha, rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", dir=dest.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(body)
@@ -90,17 +112,92 @@ class RawStore:
     def manifest_path(self, site_id: str, run_id: str) -> Path:
         return self.root / "manifests" / _check_id("site id", site_id) / f"{_check_id('run id', run_id)}.jsonl"
 
+    def health_path(self, site_id: str, run_id: str) -> Path:
+        return self.root / "health" / _check_id("site id", site_id) / f"{_check_id('run id', run_id)}.json"
+
+    def write_json(self, path: Path, obj) -> None:
+        """Write a small JSON file atomically (tmp + fsync + rename)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(obj, fh, ensure_ascii=False, indent=1, default=str)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def sweep_tmp(self, min_age_s: float = 3600) -> int:
+        """Remove temporary files left by writers that died (kill -9): those whose process is gone,
+        or older than ``min_age_s``. Returns how many were removed."""
+        removed = 0
+        now = time.time()
+        for tmp in self.root.glob("**/.tmp-*"):
+            m = re.match(r"\.tmp-(\d+)-", tmp.name)
+            try:
+                stale = (m is not None and not _alive(int(m.group(1)))) or now - tmp.stat().st_mtime > min_age_s
+                if stale:
+                    tmp.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
+
+    def repair_manifests(self, site_id: str) -> int:
+        """Truncate torn last lines (a writer killed mid-line) of ``site_id``'s manifests that no
+        live writer holds. Returns how many files were repaired."""
+        repaired = 0
+        for path in sorted((self.root / "manifests" / _check_id("site id", site_id)).glob("*.jsonl")):
+            with open(path, "rb+") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a crawl is writing it
+                try:
+                    size = fh.seek(0, os.SEEK_END)
+                    if size == 0:
+                        continue
+                    fh.seek(max(0, size - 1))
+                    if fh.read(1) == b"\n":
+                        continue
+                    fh.seek(0)
+                    data = fh.read()
+                    fh.truncate(data.rfind(b"\n") + 1)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                    repaired += 1
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        return repaired
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
 
 class ManifestWriter:
-    """Appends manifest lines for one (site, run); flushes every line so a crash loses at most one."""
+    """Appends manifest lines for one (site, run); flushes every line so a crash loses at most one.
+
+    Holds an exclusive lock on its file while open, so a repair never truncates a live manifest.
+    """
 
     def __init__(self, store: RawStore, site_id: str, run_id: str):
         self.path = store.manifest_path(site_id, run_id)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = open(self.path, "a", encoding="utf-8")
+        fcntl.flock(self._fh, fcntl.LOCK_EX)
 
-    def write(self, line: ManifestLine) -> None:
-        self._fh.write(json.dumps(asdict(line), ensure_ascii=False) + "\n")
+    def write(self, line: ManifestLine | dict) -> None:
+        row = asdict(line) if isinstance(line, ManifestLine) else line
+        self._fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         self._fh.flush()
 
     def close(self) -> None:
@@ -111,16 +208,94 @@ class ManifestWriter:
 
 
 def read_manifests(root: Path, site_id: str | None = None) -> list[dict]:
-    """Every manifest line under ``root`` (torn trailing lines skipped)."""
+    """Every manifest line under ``root`` (torn or foreign lines skipped), in run order."""
     pattern = f"manifests/{site_id or '*'}/*.jsonl"
     rows = []
-    for path in sorted(Path(root).glob(pattern)):
-        for raw in path.read_text(encoding="utf-8").splitlines():
-            try:
-                rows.append(json.loads(raw))
-            except json.JSONDecodeError:
+    for path in sorted(Path(root).glob(pattern), key=lambda p: (p.stem, str(p))):
+        with open(path, "rb") as fh:
+            data = fh.read()
+        for raw in data.split(b"\n"):
+            if not raw.strip():
                 continue
+            try:
+                row = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            if isinstance(row, dict) and row.get("url") and row.get("run_id"):
+                rows.append(row)
     return rows
+
+
+LANDED_KINDS = ("page", "attachment")
+
+
+@dataclass
+class SiteState:
+    """What earlier runs of a site landed, derived from its manifests alone (no other state).
+
+    ``pages``: URL → the newest landed line of that URL (page or attachment), with the last
+    known list title/date, ETag and Last-Modified carried forward;
+    ``failures``: URLs that failed and never landed (retried by later runs, a bounded number of times);
+    ``runs``: the run ids seen.
+    """
+
+    pages: dict[str, dict] = field(default_factory=dict)
+    failures: dict[str, dict] = field(default_factory=dict)  # never-landed URLs: last failed line + "failures"
+    runs: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_manifests(cls, root: Path, site_id: str, exclude_run: str | None = None) -> "SiteState":
+        state = cls()
+        for row in read_manifests(root, site_id):
+            if row["run_id"] == exclude_run:
+                continue
+            state.runs.add(row["run_id"])
+            state.observe(row)
+        return state
+
+    def observe(self, row: dict) -> None:
+        """Fold one manifest line into the state (lines must come in run order)."""
+        kind = row.get("kind") or "page"
+        if kind not in LANDED_KINDS:
+            return
+        if row.get("outcome") == "failed":
+            if row["url"] not in self.pages:
+                count = self.failures.get(row["url"], {}).get("failures", 0) + 1
+                self.failures[row["url"]] = {**row, "failures": count}
+            return
+        if row.get("outcome") != "landed" or not row.get("sha256"):
+            return
+        self.failures.pop(row["url"], None)
+        old = self.pages.get(row["url"], {})
+        merged = {**old, **{k: v for k, v in row.items() if v is not None}}
+        merged["sha256"], merged["object_path"] = row["sha256"], row.get("object_path")
+        merged["kind"] = kind
+        merged["first_seen"] = old.get("first_seen") or row.get("logical_date") or row.get("fetched_at")
+        self.pages[row["url"]] = merged
+
+    def latest(self, url: str) -> dict | None:
+        return self.pages.get(url)
+
+    def page_date(self, url: str) -> date | None:
+        """The date the listing gave a landed page (else the day it was first landed)."""
+        row = self.pages.get(url) or {}
+        for key in ("list_date", "first_seen"):
+            value = row.get(key)
+            if value:
+                try:
+                    return date.fromisoformat(str(value)[:10])
+                except ValueError:
+                    continue
+        return None
+
+    def last_fetch(self, url: str) -> date | None:
+        """The crawl day (logical date, else fetch day) of the newest fetch of a landed page."""
+        row = self.pages.get(url) or {}
+        value = row.get("logical_date") or row.get("fetched_at")
+        try:
+            return date.fromisoformat(str(value)[:10]) if value else None
+        except ValueError:
+            return None
 
 
 def new_run_id(logical_date: str | None = None) -> str:

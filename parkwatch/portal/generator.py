@@ -694,5 +694,6 @@ def site_yaml(site: GeneratedSite, host_prefix: str = "127.0.1") -> str:
         else:
             start = cls.list_path(col).lstrip("/")
         lines += [f"  - kind: {col.kind}", f'    start_urls: ["{start}"]']
-    lines += ["limits: {max_pages: 5000, max_depth: 3}", "politeness: {concurrency: 4, delay_s: 0}", ""]
+    lines += ["limits: {max_pages: 5000, max_depth: 3}", "politeness: {concurrency: 4, delay_s: 0}",
+              'allow_networks: ["127.0.0.0/8"]  # the portal lives on loopback', ""]
     return "\n".join(lines)

@@ -119,7 +119,8 @@ def test_truth_and_yaml_endpoints(portal):
     assert status == 200 and headers["content-type"].startswith("application/json")
     assert json.loads(body) == portal.ground_truth(sid)
     spec = yaml.safe_load(fetch(portal.directory_url + f"_sites/{sid}.yaml")[2])
-    assert set(spec) == {"id", "name", "parks", "base_url", "cms", "encoding", "sections", "limits", "politeness"}
+    assert set(spec) == {"id", "name", "parks", "base_url", "cms", "encoding", "sections", "limits", "politeness",
+                         "allow_networks"}
     base = spec["base_url"].replace("${PARKWATCH_PORTAL_PORT:-8700}", str(portal.port))
     assert base == portal.site_urls[sid]
     for sec in spec["sections"]:

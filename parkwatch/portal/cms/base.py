@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 from ..files import make_pdf
 from ..model import Article, Attachment, Column, Request, Response, Route, SiteContent
@@ -47,6 +47,31 @@ def render_body(body: str) -> str:
         else:
             out.append(f'<p style="text-indent:2em;">{esc(line)}</p>')
     return "\n".join(out)
+
+
+def conditional(req: Request, resp: Response) -> Response:
+    """As nginx does for static files: pages with a Last-Modified carry an ETag, and a conditional
+    GET (If-None-Match, else If-Modified-Since) of an unchanged page is answered 304 without a body."""
+    modified = resp.headers.get("Last-Modified")
+    if resp.status != 200 or not modified:
+        return resp
+    stamp = int(parsedate_to_datetime(modified).timestamp())
+    etag = f'"{stamp:x}-{len(resp.body):x}"'
+    headers = {**resp.headers, "ETag": etag}
+    inm, ims = req.headers.get("if-none-match"), req.headers.get("if-modified-since")
+    fresh = False
+    if inm is not None:
+        fresh = etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+    elif ims:
+        try:
+            fresh = stamp <= int(parsedate_to_datetime(ims).timestamp())
+        except (TypeError, ValueError):
+            fresh = False
+    if fresh and req.method in ("GET", "HEAD"):
+        return Response(status=304, body=b"", content_type=resp.content_type,
+                        headers={k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")})
+    return Response(status=resp.status, body=resp.body, content_type=resp.content_type, headers=headers,
+                    delay=resp.delay, declared_length=resp.declared_length)
 
 
 def http_date(article: Article) -> str:
@@ -139,7 +164,7 @@ class Site:
         route = self.routes.get(req.path)
         if route is None:
             return self.not_found()
-        return route(req) if callable(route) else route
+        return conditional(req, route(req) if callable(route) else route)
 
     # ---------------------------------------------------------------- introspection
     def url(self, path: str) -> str:

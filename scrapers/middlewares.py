@@ -1,0 +1,153 @@
+"""Downloader middlewares: the site guard (own hosts, no private addresses), retries with backoff,
+and the mapping of download failures to the reasons the manifest records."""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import random
+import socket
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+log = logging.getLogger(__name__)
+
+
+class Blocked(IgnoreRequest):
+    """A request the site guard refused; ``reason`` goes to the manifest."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        self.reason = reason
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+def address_allowed(address: str, allow_networks: list[str]) -> bool:
+    """Public (globally routable) addresses always; private, loopback, link-local, reserved and
+    multicast ones only inside a network the site allowlists."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if getattr(ip, "ipv4_mapped", None):
+        ip = ip.ipv4_mapped
+    if ip.is_global and not ip.is_multicast:
+        return True
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in allow_networks)
+
+
+def resolve(host: str) -> list[str]:
+    """Addresses of ``host`` (a literal IP resolves to itself)."""
+    try:
+        return [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        pass
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return sorted({info[4][0] for info in infos})
+
+
+class SiteGuardMiddleware:
+    """Refuses requests to hosts that are not the site's own (also after redirects) and to hosts
+    that resolve to private, loopback or link-local addresses unless the site allowlists them."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self._verdicts: dict[str, str | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        site = getattr(self.crawler.spider, "site", None)
+        if site is None:
+            return None
+        if not site.owns(request.url):
+            raise Blocked("offsite", request.url)
+        host = urlsplit(request.url).hostname or ""
+        if host not in self._verdicts:
+            self._verdicts[host] = self._check(host, site.allow_networks)
+        verdict = self._verdicts[host]
+        if verdict:
+            raise Blocked(verdict, host)
+        return None
+
+    @staticmethod
+    def _check(host: str, allow_networks: list[str]) -> str | None:
+        try:
+            addresses = resolve(host)
+        except OSError:
+            return None  # let the download fail with its own DNS error
+        bad = [a for a in addresses if not address_allowed(a, allow_networks)]
+        return "private_address" if bad else None
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry (5xx, 408, 429, timeouts, dropped connections) with exponential backoff:
+    the n-th retry waits ``RETRY_BACKOFF_S * 2**(n-1)`` (±20 %), or the server's Retry-After."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff = settings.getfloat("PARKWATCH_RETRY_BACKOFF_S", 2.0)
+        self.max_wait = settings.getfloat("PARKWATCH_RETRY_MAX_WAIT_S", 300.0)
+
+    def process_response(self, request, response, spider=None):
+        result = super().process_response(request, response)
+        if result is not response and response.status in (429, 503):
+            after = response.headers.get("Retry-After", b"").decode("latin-1").strip()
+            if after.isdigit():
+                result.meta["retry_delay"] = min(float(after), self.max_wait)
+        return result
+
+    def _retry(self, request, reason):
+        new = super()._retry(request, reason)
+        if new is not None and self.backoff > 0:
+            n = new.meta.get("retry_times", 1)
+            wait = self.backoff * 2 ** (n - 1) * random.uniform(0.8, 1.2)
+            new.meta["retry_delay"] = min(wait, self.max_wait)
+        return new
+
+
+class RetryDelayMiddleware:
+    """Waits ``meta['retry_delay']`` seconds before a retried request goes out."""
+
+    async def process_request(self, request, spider=None):
+        delay = request.meta.pop("retry_delay", 0)
+        if delay:
+            await asyncio.sleep(delay)
+        return None
+
+
+def failure_reason(failure) -> str:
+    """A short, stable reason for a failed download (what the manifest and crawl health show)."""
+    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                                   DownloadTimeoutError, ResponseDataLossError)
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet import error as tx
+    from twisted.web._newclient import ResponseFailed
+
+    exc = failure.value
+    if isinstance(exc, Blocked):
+        return exc.reason
+    if isinstance(exc, HttpError):
+        return f"http_{exc.response.status}"
+    if isinstance(exc, IgnoreRequest):
+        msg = str(exc)
+        if "robots.txt" in msg:
+            return "robots"
+        if "redirect" in msg:
+            return "redirect_loop"
+        if "decompression" in msg or "DOWNLOAD_MAXSIZE" in msg:
+            return "too_large_unpacked"
+        return "ignored"
+    if isinstance(exc, DownloadCancelledError) or "max size" in str(exc):
+        return "too_large"
+    if isinstance(exc, (DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError)):
+        return "timeout"
+    if isinstance(exc, ResponseDataLossError):
+        return "truncated"
+    if isinstance(exc, (CannotResolveHostError, tx.DNSLookupError)):
+        return "dns"
+    if isinstance(exc, (DownloadConnectionRefusedError, tx.ConnectionRefusedError)):
+        return "connection_refused"
+    if isinstance(exc, (tx.ConnectionLost, tx.ConnectionDone, ResponseFailed)):
+        return "connection_lost"
+    return type(exc).__name__
