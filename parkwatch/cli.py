@@ -54,7 +54,7 @@ def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatab
     """Crawl sites (one subprocess each) into the raw zone, incrementally; print crawl health."""
     _setup_logging()
     from parkwatch import pipeline
-    from parkwatch.crawl import HEALTH_COLUMNS, LiveProgress, crawl_sites, health_rows
+    from parkwatch.crawl import HEALTH_LABELS, LiveProgress, crawl_sites, health_rows
     from parkwatch.sites import load_sites
 
     day = today or date_
@@ -82,7 +82,7 @@ def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatab
         from rich.table import Table
 
         table = Table(title=f"crawl health{' ' + day if day else ''}", title_justify="left")
-        for col in ("site", *HEALTH_COLUMNS, "status"):
+        for col in ("site", *HEALTH_LABELS, "status"):
             table.add_column(col, justify="left" if col in ("site", "failed", "status") else "right")
         for row in health_rows(summaries):
             table.add_row(*row)
