@@ -40,7 +40,11 @@ def run_dbt(*args: str, log_name: str = "dbt") -> subprocess.CompletedProcess:
     log_dir = config.home() / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     cmd = [dbt_executable(), *args, "--project-dir", str(config.dbt_dir())]
-    proc = subprocess.run(cmd, env=dbt_env(), cwd=config.dbt_dir(), capture_output=True, text=True)
+    from parkwatch.locking import lock_fd
+
+    fd = lock_fd()  # dbt inherits the warehouse lock: it stays held while dbt runs, even if we die
+    proc = subprocess.run(cmd, env=dbt_env(), cwd=config.dbt_dir(), capture_output=True, text=True,
+                          pass_fds=(fd,) if fd is not None else ())
     (log_dir / f"{log_name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode != 0:
         raise BuildError(f"`dbt {' '.join(args)}` failed (exit {proc.returncode}); "

@@ -98,10 +98,11 @@ def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatab
 def build(full_refresh: bool = typer.Option(False, help="re-derive every model from the raw zone")):
     """dbt build into build.duckdb."""
     _setup_logging()
-    from parkwatch.build import BuildError, build as dbt_build
+    from parkwatch.build import BuildError
+    from parkwatch.pipeline import build_step
 
     try:
-        _echo_json(dbt_build(full_refresh))
+        _echo_json(build_step(full_refresh))
     except BuildError as exc:
         _fail(str(exc))
 
@@ -122,9 +123,9 @@ def docs():
 def validate():
     """Run the Great Expectations checkpoint on the built marts."""
     _setup_logging()
-    from parkwatch.quality.validate import validate as run_validation
+    from parkwatch.pipeline import validate_step
 
-    summary = run_validation()
+    summary = validate_step()
     _echo_json(summary)
     if not summary["success"]:
         raise typer.Exit(1)
@@ -134,10 +135,11 @@ def validate():
 def publish():
     """Copy validated marts into parks.duckdb (atomic replace)."""
     _setup_logging()
-    from parkwatch.publish import PublishRefused, publish as do_publish
+    from parkwatch.pipeline import publish_step
+    from parkwatch.publish import PublishRefused
 
     try:
-        _echo_json(do_publish())
+        _echo_json(publish_step())
     except PublishRefused as exc:
         _fail(str(exc))
 

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from parkwatch import config
 from parkwatch.build import build
+from parkwatch.locking import warehouse_lock
 from parkwatch.crawl import crawl_sites
 from parkwatch.publish import publish
 from parkwatch.quality.validate import validate
@@ -40,29 +41,34 @@ def crawl(logical_date: str | None = None, sites: list[str] | None = None) -> li
     return summaries
 
 
-def build_step() -> dict:
-    summary = build()
+def build_step(full_refresh: bool = False) -> dict:
+    with warehouse_lock():
+        summary = build(full_refresh)
     record_run("build", summary)
     return summary
 
 
 def validate_step(today: str | None = None) -> dict:
-    summary = validate(today)
+    with warehouse_lock():
+        summary = validate(today)
     record_run("validate", {k: v for k, v in summary.items() if k != "suites"})
     return summary
 
 
 def publish_step() -> dict:
-    summary = publish()
+    with warehouse_lock():
+        summary = publish()
     record_run("publish", summary)
     return summary
 
 
 def transform(today: str | None = None) -> dict:
-    """dbt build → validate → publish (only when validation passed)."""
-    result = {"build": build_step(), "validation": validate_step(today)}
-    if result["validation"]["success"]:
-        result["publish"] = publish_step()
+    """dbt build → validate → publish (only when validation passed), holding the warehouse lock
+    throughout so a concurrent transform cannot slip its build between ours and our publish."""
+    with warehouse_lock():
+        result = {"build": build_step(), "validation": validate_step(today)}
+        if result["validation"]["success"]:
+            result["publish"] = publish_step()
     return result
 
 

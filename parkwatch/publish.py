@@ -45,6 +45,8 @@ def publish() -> dict:
     if not src.exists():
         raise FileNotFoundError(f"{src} does not exist: run `parkwatch build` first")
     stamp = check_validated(src)
+    for stale in dest.parent.glob(f".{dest.name}.*.tmp"):  # left by a publish that was killed
+        stale.unlink(missing_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     counts = {}
