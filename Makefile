@@ -25,8 +25,11 @@ test: setup
 up: setup
 	@echo "make up: not yet — Airflow standalone with the demo portal comes with the orchestration issue (#8)."
 
+# Quick by default (about 15 minutes here); BENCH_FULL=1 for the issue's sizes. Writes bench/results.{md,json}.
+# The bench group (trafilatura, jionlp, pyinstrument) is added to the dev tools, never instead of them.
 bench: setup
-	@echo "make bench: not yet — benchmarks come with the benchmarks issue (#10)."
+	$(UV) sync --frozen --all-groups --python $(PYTHON)
+	$(BIN)/python -m bench.run $(if $(filter 1,$(BENCH_FULL)),--full,)
 
 docs: setup
 	$(BIN)/parkwatch docs

@@ -1,0 +1,375 @@
+"""The measurements, one function per stage. Each runs its work ``repeats`` times, pairs it with
+its floor measured back to back (alternating which goes first), and adds figures to ``Results``.
+
+Stages never raise for a failing run of parkwatch itself: bench.run records the error and goes on.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bench import corpus
+from bench.harness import Figure, Results, env_override, python, run_child, summarise, timed
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CRAWL_DATE = "2026-01-15"  # the generated pages span 2024-01-01 … 2025-12-31: all are published by then
+
+
+def _support(results: Results, name: str, values: list[float], unit: str, what: str) -> None:
+    results.extra[name] = {**summarise(values), "unit": unit, "what": what}
+
+
+# ------------------------------------------------------------------------------------- crawl
+
+def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repeats: int, parallel: int = 2) -> None:
+    """Our crawl (subprocess per site, landing on) against the bare link-following spider, same
+    generated sites, same portal, same per-site parallelism. Rate = distinct detail pages reached
+    per second of wall time (process start-up included for both)."""
+    from parkwatch.crawl import crawl_sites
+    from parkwatch.landing import read_manifests
+    from parkwatch.portal import Portal
+
+    # Hanweb lists come only from a JavaScript data proxy, which no link-follower can see: the
+    # bare spider would not reach those pages, so the comparison uses the other four CMS families.
+    generated = corpus.sites(n_sites, pages_per_site, exclude_cms=("hanweb",))
+    truth = corpus.truth_paths(generated)
+    sites_dir = work / "crawl-sites"
+    ids = corpus.write_registry(generated, sites_dir)
+    results.sizes["crawl"] = (f"{len(truth)} generated detail pages on {len(ids)} sites × {pages_per_site} "
+                              f"(CMS families {sorted({g.content.cms for g in generated})}; Hanweb left out: its "
+                              f"lists are script-only), {parallel} site crawls at a time, per-host concurrency 4, delay 0")
+
+    def ours(i: int, port: int) -> tuple[float, int, float]:
+        home = work / f"crawl-ours-{i}"
+        shutil.rmtree(home, ignore_errors=True)
+        with env_override(PARKWATCH_HOME=str(home), PARKWATCH_SITES_DIR=str(sites_dir),
+                          PARKWATCH_PORTAL_PORT=str(port)):
+            seconds, summaries = timed(lambda: crawl_sites(ids, CRAWL_DATE, parallel=parallel))
+        errors = [f"{s['site_id']}: {s['error']}" for s in summaries if s.get("error")]
+        if errors:
+            raise RuntimeError("our crawl failed: " + "; ".join(errors))
+        rows = read_manifests(home / "raw")
+        reached = {_key(r["url"]) for r in rows if r.get("outcome") == "landed"} & truth
+        requests = sum(int(s.get("requests") or 0) for s in summaries)
+        return seconds, len(reached), requests
+
+    def bare(i: int, port: int) -> tuple[float, int, float]:
+        out_dir = work / f"crawl-bare-{i}"
+        shutil.rmtree(out_dir, ignore_errors=True)
+        out_dir.mkdir(parents=True)
+        env = {**os.environ, "PARKWATCH_PORTAL_PORT": str(port)}
+
+        def one(site_id: str):
+            out = out_dir / f"{site_id}.json"
+            run = run_child([python(), "-m", "bench.bare_spider", "--site", site_id, "--sites-dir", str(sites_dir),
+                             "--out", str(out)], env=env, cwd=PROJECT_ROOT, log=out_dir / f"{site_id}.log")
+            if run.returncode != 0 or not out.exists():
+                raise RuntimeError(f"bare spider {site_id} exited {run.returncode}: {run.output[-1500:]}")
+            return json.loads(out.read_text(encoding="utf-8"))
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            outs = list(pool.map(one, ids))
+        seconds = time.perf_counter() - started
+        fetched = [(u, s) for o in outs for u, s in o["fetched"]]
+        reached = {_key(u) for u, s in fetched if s == 200} & truth
+        return seconds, len(reached), len(fetched)
+
+    ours_rate, bare_rate, ratios, cover = [], [], [], []
+    with Portal(port=0, sites=[g.content for g in generated], faults=False) as portal:
+        for i in range(repeats):
+            order = [("ours", ours), ("bare", bare)] if i % 2 == 0 else [("bare", bare), ("ours", ours)]
+            got = {name: fn(i, portal.port) for name, fn in order}
+            (t_o, n_o, req_o), (t_b, n_b, req_b) = got["ours"], got["bare"]
+            ours_rate.append(n_o / t_o)
+            bare_rate.append(n_b / t_b)
+            ratios.append((n_o / t_o) / (n_b / t_b))
+            cover.append(min(n_o, n_b) / len(truth))
+            results.stages.setdefault("crawl_runs", {"seconds": 0})
+            print(f"  crawl {i + 1}/{repeats}: ours {n_o} pages in {t_o:.1f}s ({req_o} requests), "
+                  f"bare {n_b} pages in {t_b:.1f}s ({req_b} requests)", flush=True)
+        results.stages.pop("crawl_runs", None)
+    size = f"{len(truth)} pages"
+    results.add(Figure("crawl_pages_per_s", "pages/s", ours_rate, size,
+                       note="detail pages landed per second of wall time, subprocess start-up included"))
+    results.add(Figure("crawl_vs_bare_ratio", "ratio", ratios, size,
+                       note="our pages/s over the bare spider's pages/s, pairs run back to back"))
+    _support(results, "bare_crawl_pages_per_s", bare_rate, "pages/s", "bare Scrapy link-follower (the crawl floor)")
+    _support(results, "crawl_coverage", cover, "share", "detail pages reached by both spiders / pages generated")
+
+
+def _key(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").rsplit(".", 1)[-1], parts.path
+
+
+# ------------------------------------------------------------------------------------- extract
+
+def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -> None:
+    """Our per-page parse (what the warehouse runs: decode, document, indicator/project/policy facts,
+    JSON) against trafilatura.extract + jionlp.ner.extract_money, and the plain lxml parse floor.
+    One thread, in this process, all pages in memory."""
+    import lxml.html
+
+    from parkwatch.extract import parse_document
+    from parkwatch.facts import extract_indicators
+    from parkwatch.warehouse_rows import parse_page
+
+    pages = corpus.render(corpus.sites(n_sites, pages_per_site))
+    total_bytes = sum(len(p.body) for p in pages)
+    results.sizes["extract"] = (f"{len(pages)} generated pages ({n_sites} sites × {pages_per_site}, all five CMS "
+                                f"families, {total_bytes / len(pages) / 1024:.1f} KB each on average), one thread")
+
+    def ours_page(p):
+        parse_page(p.url, p.body, p.url, p.content_type)
+
+    def doc_facts(p):
+        extract_indicators(parse_document(p.body, url=p.url, content_type=p.content_type), doc_ref=p.url)
+
+    def lxml_page(p):
+        lxml.html.fromstring(p.body)
+
+    peer_page = _peer()
+    contenders = {"ours": ours_page, "doc_facts": doc_facts, "lxml": lxml_page}
+    if peer_page:
+        contenders["peer"] = peer_page
+    for fn in contenders.values():  # warm-up: imports, compiled patterns, dictionaries
+        for p in pages[:20]:
+            fn(p)
+    rates: dict[str, list[float]] = {k: [] for k in contenders}
+    ratios = []
+    names = list(contenders)
+    for i in range(repeats):
+        order = names if i % 2 == 0 else names[::-1]
+        for name in order:
+            fn = contenders[name]
+            started = time.perf_counter()
+            for p in pages:
+                fn(p)
+            rates[name].append(len(pages) / (time.perf_counter() - started))
+        if peer_page:
+            ratios.append(rates["ours"][-1] / rates["peer"][-1])
+        print(f"  extract {i + 1}/{repeats}: " + ", ".join(f"{k} {v[-1]:.0f} pages/s" for k, v in rates.items()),
+              flush=True)
+    size = f"{len(pages)} pages"
+    results.add(Figure("extract_pages_per_s", "pages/s", rates["ours"], size,
+                       note="parkwatch.warehouse_rows.parse_page (decode + document + indicator, project and policy "
+                            "facts + JSON rows), one thread"))
+    results.add(Figure("lxml_parse_pages_per_s", "pages/s", rates["lxml"], size, note="lxml.html.fromstring(bytes)"))
+    if peer_page:
+        results.add(Figure("extract_vs_peer_ratio", "ratio", ratios, size,
+                           note="our pages/s over trafilatura.extract + jionlp.ner.extract_money pages/s, paired"))
+        _support(results, "peer_pages_per_s", rates["peer"], "pages/s",
+                 "trafilatura.extract (main text) then jionlp.ner.extract_money on it")
+    else:
+        results.notes.append("extract_vs_peer_ratio: trafilatura/jionlp not installed (`uv sync --group bench`)")
+    _support(results, "doc_indicators_pages_per_s", rates["doc_facts"], "pages/s",
+             "parse_document + extract_indicators only (no projects, policy, JSON)")
+
+
+def _peer():
+    try:
+        import contextlib
+        import io
+
+        with contextlib.redirect_stdout(io.StringIO()):  # jionlp greets on stdout at import
+            import jionlp
+            import trafilatura
+    except ImportError:
+        return None
+
+    def peer_page(p):
+        text = trafilatura.extract(p.body) or ""
+        jionlp.ner.extract_money(text)
+
+    return peer_page
+
+
+# ------------------------------------------------------------------------------------- dbt
+
+INCREMENT_RUN = "T060000-increment"
+
+
+def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int = 10_000) -> Path:
+    """``dbt build --full-refresh`` over a raw zone of ``n_pages`` landed pages, then ``dbt build``
+    after 1% new pages land; both measured by the OS (wall time, peak RSS of the dbt process).
+    Returns the warehouse home (its build.duckdb feeds the validation stage)."""
+    from parkwatch import build as pw_build
+
+    per_site = corpus.PAGES_PER_SITE
+    n_sites = max(1, -(-n_pages // per_site))
+    extra = max(1, round(per_site / 100))
+    generated = corpus.sites(n_sites, per_site + extra)
+    base = corpus.render(generated, limit_per_site=per_site)[:n_pages]
+    new = corpus.render(generated, skip_per_site=per_site)[: max(1, round(len(base) / 100))]
+    home = work / "dbt-home"
+    shutil.rmtree(home, ignore_errors=True)
+    raw = home / "raw"
+    corpus.land(base, raw, "T060000")
+    results.sizes["dbt"] = (f"{len(base)} landed pages ({n_sites} generated sites, all CMS families), then "
+                            f"{len(new)} new pages ({len(new) / len(base):.0%}); dbt-duckdb threads 2; the raw zone "
+                            "is landed with parkwatch.landing directly (pages only, no list pages)")
+
+    with env_override(PARKWATCH_HOME=str(home)):
+        env = pw_build.dbt_env()
+        exe = pw_build.dbt_executable()
+    project = str(pw_build.config.dbt_dir())
+
+    def dbt_build(full: bool, tag: str):
+        args = [exe, "build"] + (["--full-refresh"] if full else []) + ["--project-dir", project]
+        run = run_child(args, env=env, cwd=project, log=work / f"dbt-{tag}.log")
+        parsed = [ln for ln in run.output.splitlines() if "int_parsed_pages: parsed" in ln]
+        return run, parsed[-1].split("parsed")[1].split()[0] if parsed else None
+
+    full_s, inc_s, ratios, rss, problems = [], [], [], [], []
+    for i in range(repeats):
+        for m in raw.glob(f"manifests/*/*{INCREMENT_RUN}.jsonl"):
+            m.unlink()
+        run_f, parsed_f = dbt_build(True, f"full-{i}")
+        corpus.land(new, raw, INCREMENT_RUN, fetched_at=_next_day())
+        run_i, parsed_i = dbt_build(False, f"incremental-{i}")
+        for run, what in ((run_f, "full"), (run_i, "incremental")):
+            if run.returncode != 0:
+                problems.append(f"dbt build ({what}, run {i + 1}) exited {run.returncode}: "
+                                + _tail_error(run.output))
+        full_s.append(run_f.seconds)
+        inc_s.append(run_i.seconds)
+        ratios.append(run_i.seconds / run_f.seconds)
+        rss += [run_f.peak_rss_mb, run_i.peak_rss_mb]
+        print(f"  dbt {i + 1}/{repeats}: full {run_f.seconds:.1f}s (parsed {parsed_f}, {run_f.peak_rss_mb:.0f} MB), "
+              f"incremental {run_i.seconds:.1f}s (parsed {parsed_i}, {run_i.peak_rss_mb:.0f} MB)", flush=True)
+    scale = full_size / len(base)
+    note = "wall time of `dbt build --full-refresh` (seeds, every model, every test)"
+    if problems:
+        note += "; " + " | ".join(dict.fromkeys(problems))
+    results.add(Figure("dbt_full_10k_s", "s", [s * scale for s in full_s], f"{full_size} pages", note=note,
+                       scaled_from=None if scale == 1 else f"{len(base)} pages × {scale:g}, linear (an upper bound: "
+                                                            "dbt's fixed start-up is scaled too)"))
+    results.add(Figure("dbt_incremental_vs_full_ratio", "ratio", ratios, f"{len(base)} + {len(new)} pages",
+                       note="`dbt build` after 1% new pages over the full refresh before it, paired"))
+    results.add(Figure("dbt_peak_rss_mb", "MB", [max(rss[k:k + 2]) for k in range(0, len(rss), 2)],
+                       f"{len(base)} pages", note="largest resident set of the dbt process (os.wait4 ru_maxrss), "
+                                                  "Python models run inside it"))
+    _support(results, "dbt_full_s_measured", full_s, "s", f"full refresh at {len(base)} pages, unscaled")
+    _support(results, "dbt_incremental_s", inc_s, "s", f"incremental build, {len(new)} new pages")
+    return home
+
+
+def prepare_build(work: Path, n_pages: int) -> Path:
+    """A built warehouse (for the validation stage when the dbt stage did not run): ``n_pages``
+    landed generated pages and one ``dbt build``, not measured."""
+    from parkwatch import build as pw_build
+
+    per_site = corpus.PAGES_PER_SITE
+    pages = corpus.render(corpus.sites(max(1, -(-n_pages // per_site)), per_site))[:n_pages]
+    home = work / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    corpus.land(pages, home / "raw", "T060000")
+    with env_override(PARKWATCH_HOME=str(home)):
+        pw_build.run_dbt("build", log_name="dbt_build")
+    return home
+
+
+def _next_day():
+    import datetime as dt
+
+    return dt.datetime(2026, 1, 16, 6, 0, tzinfo=dt.timezone.utc)
+
+
+def _tail_error(output: str) -> str:
+    lines = [ln for ln in output.splitlines() if "ERROR" in ln or "FAIL" in ln or "Error" in ln]
+    return (" / ".join(lines[-3:]) or output[-300:])[:500]
+
+
+# ------------------------------------------------------------------------------------- validation
+
+def gx(results: Results, work: Path, source_home: Path, rows: int, repeats: int, full_rows: int = 1_000_000) -> None:
+    """``parkwatch.quality.validate.validate()`` (every suite, Data Docs) on a build whose
+    marts.indicators holds ``rows`` rows, replicated from the real rows of the dbt stage's build
+    (fact_id and doc_id suffixed so keys stay unique). Timed inside a child process; its peak RSS
+    comes from the OS."""
+    import duckdb
+
+    home = work / "gx-home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    db = home / "build.duckdb"
+    shutil.copy2(source_home / "build.duckdb", db)
+    with duckdb.connect(str(db)) as con:
+        real = con.execute("select count(*) from marts.indicators").fetchone()[0]
+        if not real:
+            raise RuntimeError("the dbt stage built no indicator rows to replicate")
+        copies = -(-rows // real)
+        con.execute(f"""
+            create or replace table marts.indicators as
+            select * replace (fact_id || '~' || k as fact_id, doc_id || '~' || k as doc_id)
+            from marts.indicators, range({copies}) as r(k)
+            order by k, fact_id
+            limit {rows}""")
+        got = con.execute("select count(*) from marts.indicators").fetchone()[0]
+    results.sizes["gx"] = (f"{got:,} indicator rows ({real:,} real rows from the dbt stage × {copies}, keys "
+                           "suffixed), plus that build's policies and consistency checks; every suite, Data Docs")
+    seconds, rss, outcome = [], [], []
+    for i in range(repeats):
+        shutil.rmtree(home / "gx", ignore_errors=True)
+        shutil.rmtree(home / "runs", ignore_errors=True)
+        run = run_child([python(), "-m", "bench.gx_child", "--home", str(home)], cwd=PROJECT_ROOT,
+                        env={**os.environ, "PARKWATCH_HOME": str(home)}, log=work / f"gx-{i}.log")
+        line = [ln for ln in run.output.splitlines() if ln.startswith("BENCH_GX ")]
+        if run.returncode != 0 or not line:
+            raise RuntimeError(f"validation child exited {run.returncode}: {run.output[-1500:]}")
+        data = json.loads(line[-1][len("BENCH_GX "):])
+        seconds.append(data["seconds"])
+        rss.append(run.peak_rss_mb)
+        outcome.append(data)
+        print(f"  gx {i + 1}/{repeats}: {data['seconds']:.1f}s for {data['rows']:,} rows "
+              f"(success {data['success']}, {run.peak_rss_mb:.0f} MB)", flush=True)
+    scale = full_rows / got
+    results.add(Figure("gx_1m_rows_s", "s", [s * scale for s in seconds], f"{full_rows:,} rows",
+                       note="validate(): frames from DuckDB, prepare_indicators, the error and warn suites, Data Docs"
+                            + ("" if outcome[-1]["success"] else "; validation reported failures (figure still "
+                                                                   "measures the full run)"),
+                       scaled_from=None if scale == 1 else f"{got:,} rows × {scale:g}, linear"))
+    _support(results, "gx_s_measured", seconds, "s", f"validate() at {got:,} rows, unscaled")
+    _support(results, "gx_peak_rss_mb", rss, "MB", "peak RSS of the validating process (os.wait4)")
+
+
+# ------------------------------------------------------------------------------------- end to end
+
+def demo(results: Results, work: Path, repeats: int) -> None:
+    """``parkwatch demo --no-airflow`` (= `parkwatch run` on the demo portal) and ``parkwatch demo``
+    (through `airflow dags test`), each on a fresh warehouse, paired back to back."""
+    exe = str(Path(python()).with_name("parkwatch"))
+    direct, via_airflow, overhead, rss = [], [], [], []
+    for i in range(repeats):
+        pair = {}
+        order = ["direct", "airflow"] if i % 2 == 0 else ["airflow", "direct"]
+        for name in order:
+            home = work / f"demo-{name}-{i}"
+            shutil.rmtree(home, ignore_errors=True)
+            args = [exe, "demo", "--port", "0"] + (["--no-airflow"] if name == "direct" else [])
+            env = {k: v for k, v in os.environ.items() if k not in ("PARKWATCH_SITES_DIR", "AIRFLOW_HOME")}
+            env["PARKWATCH_HOME"] = str(home)
+            run = run_child(args, env=env, cwd=PROJECT_ROOT, log=work / f"demo-{name}-{i}.log", timeout_s=1800)
+            if run.returncode != 0:
+                raise RuntimeError(f"`parkwatch {' '.join(args[1:])}` exited {run.returncode}: {run.output[-1500:]}")
+            pair[name] = run
+        direct.append(pair["direct"].seconds)
+        via_airflow.append(pair["airflow"].seconds)
+        overhead.append(pair["airflow"].seconds - pair["direct"].seconds)
+        rss.append(max(pair["direct"].peak_rss_mb, pair["airflow"].peak_rss_mb))
+        print(f"  demo {i + 1}/{repeats}: direct {pair['direct'].seconds:.1f}s, "
+              f"airflow {pair['airflow'].seconds:.1f}s", flush=True)
+    results.sizes["demo"] = ("the demo portal's five hand-written sites (about 60 pages), a fresh warehouse and "
+                             "Airflow home per run (so Airflow's `db migrate` is included)")
+    results.add(Figure("demo_e2e_s", "s", direct, "demo portal",
+                       note="`parkwatch demo --no-airflow --port 0`: portal, crawl, dbt build, validate, publish"))
+    results.add(Figure("airflow_overhead_s", "s", overhead, "demo portal",
+                       note="`parkwatch demo --port 0` (airflow dags test) minus the direct run, paired"))
+    _support(results, "demo_airflow_s", via_airflow, "s", "`parkwatch demo --port 0` through airflow dags test")
+    _support(results, "demo_peak_rss_mb", rss, "MB", "largest resident set of one process in the demo (os.wait4)")
