@@ -1,0 +1,52 @@
+"""The report page: one static HTML file per publish at ``<home>/report/index.html``.
+
+It reads one snapshot of ``parks.duckdb`` (read-only), shows per park the latest key indicators
+(each linked to its source page with the sentence it comes from), trend charts, projects,
+policies with targets and the review queue, then the data-quality summary and crawl health per
+site. Styles, data and the charting library (Apache ECharts, vendored in ``vendor/``) are inlined,
+so the file opens offline from disk or as an e-mail attachment. The page is written under a
+temporary name and renamed, so a browser never loads half of it.
+
+    from parkwatch.report import generate_report
+    generate_report()            # → {"report": ".../report/index.html", "seconds": …}
+"""
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from parkwatch import config
+
+
+def report_path() -> Path:
+    return config.home() / "report" / "index.html"
+
+
+def generate_report(db: Path | None = None, out: Path | None = None) -> dict:
+    """Render the report from the published marts; returns its path and what it holds."""
+    from parkwatch.report.data import load
+    from parkwatch.report.render import render
+
+    started = time.monotonic()
+    db = Path(db or config.publish_db())
+    out = Path(out or report_path())
+    data = load(db)
+    html = render(data, datetime.now(timezone.utc), str(db))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return {
+        "report": str(out),
+        "url": out.resolve().as_uri(),
+        "published_at": data["published_at"],
+        "parks": len(data["parks"]),
+        "charts": sum(len(p["charts"]) for p in data["parks"]) + (1 if data["crawl_chart"] else 0),
+        "bytes": len(html.encode("utf-8")),
+        "seconds": round(time.monotonic() - started, 2),
+    }
