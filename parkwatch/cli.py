@@ -222,16 +222,134 @@ def _print_summary(seconds: float) -> None:
     typer.echo(f"  seconds            {seconds}")
 
 
+# --- status, export, report: what state the platform is in, and the marts for BI tools (#9) ---
 @app.command()
-def status(as_json: bool = typer.Option(False, "--json")):
-    """Last runs, row counts per mart, last validation."""
+def status(as_json: bool = typer.Option(False, "--json", help="print the state as JSON (for scripts)")):
+    """Last runs, freshness per site, rows per mart, last validation (Data Docs), review queue, report."""
     from parkwatch import status as st
 
     s = st.status()
     if as_json:
         _echo_json(s)
         return
-    _echo_json(s)
+    _print_status(s)
+
+
+def _print_status(s: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(110, Console().width))
+    console.print(f"[bold]parkwatch status[/bold]  home {s['home']}")
+    if s["published_db"]:
+        console.print(f"published  {s['published_db']}  (snapshot {s['published_at'] or 'unknown'})")
+    else:
+        console.print("published  [yellow]nothing yet[/yellow]")
+
+    runs = Table(title="last runs", title_justify="left")
+    for col in ("step", "at", "hours ago", "result"):
+        runs.add_column(col, justify="right" if col == "hours ago" else "left")
+    for step, r in s["last_runs"].items():
+        if r is None:
+            runs.add_row(step, "never", "", "")
+            continue
+        if step == "crawl":
+            result = f"{r['site_id']}: {'ok' if r['ok'] else '[red]failed[/red]'}, {r['pages_landed']} pages"
+        elif step == "build":
+            result = f"{r.get('dbt_result') or ''} ({r.get('seconds')} s)"
+        elif step == "validate":
+            result = ("passed" if r.get("success") else "[red]FAILED[/red]") + f", {r.get('warnings') or 0} warnings"
+        else:
+            result = f"{r.get('rows')} rows" + (f"; report {r['report']}" if r.get("report") else "")
+        runs.add_row(step, str(r["at"] or "")[:16].replace("T", " "), str(r["hours_ago"]), result)
+    console.print(runs)
+
+    sites = Table(title=f"sites (stale after {st_hours()} h without a good crawl)", title_justify="left")
+    for col in ("site", "state", "last good crawl", "hours", "landed", "new", "failed", "newest document"):
+        sites.add_column(col, justify="right" if col in ("hours", "landed", "new", "failed") else "left")
+    colour = {"ok": "green", "stale": "yellow", "failed": "red", "never crawled": "yellow"}
+    for x in s["sites"]:
+        sites.add_row(x["site_id"], f"[{colour.get(x['state'], 'white')}]{x['state']}[/]",
+                      (x["last_success_at"] or "—")[:16].replace("T", " "), "" if x["hours_since_success"] is None else str(x["hours_since_success"]),
+                      *("" if x[k] is None else str(x[k]) for k in ("pages_landed", "pages_new", "pages_failed")),
+                      x["newest_document"] or "—")
+    console.print(sites)
+
+    marts = Table(title="published marts", title_justify="left")
+    marts.add_column("mart")
+    marts.add_column("rows", justify="right")
+    for mart, n in s["rows"].items():
+        marts.add_row(mart, str(n))
+    console.print(marts)
+
+    v = s["last_validation"]
+    if v:
+        state = "[green]passed[/green]" if v["success"] else "[red]FAILED[/red]"
+        console.print(f"validation  {state} at {v['validated_at']}, {v['warnings'] or 0} warnings"
+                      f"{'' if v['published'] else ' (not the published build)'}")
+        for c in v["failed_checks"]:
+            console.print(f"  {c['severity']:<5} {c['suite']}: {c['check']} ({c['unexpected']} rows)")
+        console.print(f"Data Docs   {v['data_docs']}")
+    else:
+        console.print("validation  never run")
+    rq = s["review_queue"]
+    if rq is not None:
+        flags = ", ".join(f"{k} {n}" for k, n in rq["by_flag"].items())
+        console.print(f"review queue {rq['total']} rows{' (' + flags + ')' if flags else ''}")
+    rep = s["report"]
+    console.print(f"report      {rep.get('url') or rep['path']}"
+                  + ("" if rep["exists"] else " [yellow](not generated)[/yellow]"))
+    if s["problems"]:
+        console.print("[bold yellow]needs attention[/bold yellow]")
+        for p in s["problems"]:
+            console.print(f"  - {p}", markup=False, highlight=False)
+
+
+def st_hours() -> int:
+    from parkwatch.status import STALE_AFTER_HOURS
+
+    return STALE_AFTER_HOURS
+
+
+@app.command()
+def export(format_: str = typer.Option("parquet", "--format", help="parquet | csv | xlsx"),
+           mart: Optional[str] = typer.Option(None, "--mart", help="one mart (default: all, plus publish_log)"),
+           out: Optional[Path] = typer.Option(None, "--out", help="directory (default: <PARKWATCH_HOME>/exports)"),
+           as_json: bool = typer.Option(False, "--json", help="print what was written as JSON")):
+    """Write the published marts as Parquet, CSV or one Excel workbook, from one snapshot."""
+    from parkwatch.export import ExportError, export as do_export
+
+    try:
+        summary = do_export(format_, mart, out)
+    except ExportError as exc:
+        _fail(str(exc))
+    if as_json:
+        _echo_json(summary)
+        return
+    typer.echo(f"exported {len(summary['files'])} mart(s) as {summary['format']} from the publish of "
+               f"{summary['published_at']} in {summary['seconds']} s:")
+    for f in summary["files"]:
+        typer.echo(f"  {f['mart']:<22} {f['rows']:>8} rows  {f['path']}")
+    typer.echo(f"manifest {summary['manifest']}")
+
+
+@app.command()
+def report(out: Optional[Path] = typer.Option(None, "--out", help="file (default: <PARKWATCH_HOME>/report/index.html)"),
+           as_json: bool = typer.Option(False, "--json", help="print the result as JSON")):
+    """Regenerate the report page from the published marts (it also runs after every publish)."""
+    from parkwatch.export import NotPublished
+    from parkwatch.report import generate_report
+
+    try:
+        summary = generate_report(out=out)
+    except NotPublished as exc:
+        _fail(str(exc))
+    if as_json:
+        _echo_json(summary)
+        return
+    typer.echo(f"report {summary['url']} ({summary['parks']} parks, {summary['charts']} charts, "
+               f"{summary['bytes'] // 1024} KiB, {summary['seconds']} s); open it in a browser, it works offline")
+# --- end status, export, report ---
 
 
 @app.command()

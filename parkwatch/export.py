@@ -124,8 +124,8 @@ def export(fmt: str = "parquet", mart: str | None = None, out_dir: Path | None =
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     started = time.monotonic()
     out_dir = Path(out_dir or config.home() / "exports")
-    out_dir.mkdir(parents=True, exist_ok=True)
     with open_published(db) as con:
+        out_dir.mkdir(parents=True, exist_ok=True)
         available = published_marts(con)
         if mart is not None and mart not in available:
             raise ExportError(f"no mart {mart!r} in the published warehouse; marts: {', '.join(available)}")

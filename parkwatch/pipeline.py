@@ -56,8 +56,20 @@ def validate_step(today: str | None = None) -> dict:
 
 
 def publish_step() -> dict:
+    """Publish, then regenerate the report page from what was just published.
+
+    A report that fails does not undo the publish: the error is logged and recorded in the run
+    (``parkwatch status`` shows it) and ``parkwatch report`` regenerates the page.
+    """
     with warehouse_lock():
         summary = publish()
+    try:
+        from parkwatch.report import generate_report
+
+        summary["report"] = generate_report()["report"]
+    except Exception as exc:  # noqa: BLE001 - the marts are published; the page can be rebuilt later
+        log.exception("report page not regenerated after publish")
+        summary["report_error"] = f"{type(exc).__name__}: {exc}"
     record_run("publish", summary)
     return summary
 

@@ -1,42 +1,257 @@
-"""What state the platform is in: read from the published file and the run logs, read-only."""
+"""What state the platform is in, read-only: run logs under ``<home>/runs``, the published file,
+the last validation and the report.
+
+``status()`` returns a JSON-able dict (``parkwatch status --json``); ``problems`` lists what looks
+wrong, each with the command that fixes it.
+"""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
-
-import duckdb
 
 from parkwatch import config
 from parkwatch.publish import MARTS
 
+STALE_AFTER_HOURS = 36  # sites are crawled daily: a day and a half without a good crawl is stale
+STEPS = ("crawl", "build", "validate", "publish")
+
 
 def published_counts(db: Path | None = None) -> dict[str, int]:
-    db = db or config.publish_db()
-    if not db.exists():
+    """Rows per mart in the published file ({} before the first publish)."""
+    from parkwatch.export import NotPublished, open_published, published_marts
+
+    try:
+        with open_published(db) as con:
+            return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
+                    for t in published_marts(con) if t in MARTS}
+    except NotPublished:
         return {}
-    with duckdb.connect(str(db), read_only=True) as con:
-        tables = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
-        return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
-                for t in MARTS if t in tables}
 
 
 def last_runs(kind: str, n: int = 1) -> list[dict]:
+    """The last ``n`` run records of a step, oldest first (lines that do not parse are skipped)."""
     path = config.runs_dir() / f"{kind}.jsonl"
     if not path.exists():
         return []
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines[-n:] if line.strip()]
+    out = []
+    for line in lines[-n:] if n else lines:
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
 
 
-def status() -> dict:
-    validation = config.runs_dir() / "validation.json"
-    v = json.loads(validation.read_text(encoding="utf-8")) if validation.exists() else None
-    return {
+def _parse_time(value) -> datetime | None:
+    if not value:
+        return None
+    try:
+        t = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def _age_hours(value, now: datetime) -> float | None:
+    t = _parse_time(value)
+    return None if t is None else round((now - t).total_seconds() / 3600, 1)
+
+
+def _crawl_failed(run: dict) -> int:
+    failed = run.get("failed")
+    if isinstance(failed, dict):
+        return sum(v for v in failed.values() if isinstance(v, (int, float)))
+    return int(failed or 0)
+
+
+def _crawl_ok(run: dict) -> bool:
+    return not run.get("error") and run.get("finished", True) is not False
+
+
+def _published_view(db: Path) -> dict:
+    """Snapshot time, newest document per site and the review-queue size, from one connection."""
+    from parkwatch.export import NotPublished, open_published, published_marts, snapshot_info
+
+    try:
+        con = open_published(db)
+    except NotPublished:
+        return {}
+    with con:
+        marts = published_marts(con)
+        out = {"snapshot": snapshot_info(con), "newest_document": {}, "review_queue": None}
+        if "documents" in marts:
+            out["newest_document"] = {site: str(d) for site, d in con.execute(
+                "select site_id, max(published_date) from marts.documents group by site_id").fetchall()}
+        if "review_queue" in marts:
+            out["review_queue"] = {
+                "total": con.execute("select count(*) from marts.review_queue").fetchone()[0],
+                "by_flag": dict(con.execute(
+                    "select flag, count(*) from marts.review_queue group by flag order by 2 desc, 1").fetchall()),
+            }
+        return out
+
+
+def _site_ids() -> tuple[list[str], list[str]]:
+    try:
+        from parkwatch.sites import load_sites
+
+        sites, errors = load_sites()
+        return [s.id for s in sites], [str(e) for e in errors]
+    except Exception as exc:  # noqa: BLE001 - status must still answer when the registry is broken
+        return [], [f"site registry could not be read: {exc}"]
+
+
+def site_freshness(crawls: list[dict], newest_document: dict[str, str], site_ids: list[str],
+                   now: datetime) -> list[dict]:
+    """Per site: its last crawl, its last good crawl, and how old that is."""
+    last: dict[str, dict] = {}
+    last_ok: dict[str, dict] = {}
+    for run in crawls:
+        sid = run.get("site_id")
+        if not sid:
+            continue
+        last[sid] = run
+        if _crawl_ok(run):
+            last_ok[sid] = run
+    rows = []
+    for sid in sorted(set(site_ids) | set(last)):
+        run, ok = last.get(sid), last_ok.get(sid)
+        age = _age_hours(ok.get("at"), now) if ok else None
+        if run is None:
+            state = "never crawled"
+        elif not _crawl_ok(run):
+            state = "failed"
+        elif age is not None and age > STALE_AFTER_HOURS:
+            state = "stale"
+        else:
+            state = "ok"
+        rows.append({
+            "site_id": sid,
+            "registered": sid in site_ids,
+            "state": state,
+            "last_crawl_at": run.get("at") if run else None,
+            "last_success_at": ok.get("at") if ok else None,
+            "hours_since_success": age,
+            "pages_landed": (run or {}).get("pages_landed"),
+            "pages_new": (run or {}).get("pages_new"),
+            "pages_failed": _crawl_failed(run) if run else None,
+            "error": (run or {}).get("error"),
+            "log": (run or {}).get("log"),
+            "newest_document": newest_document.get(sid),
+        })
+    return rows
+
+
+def _report_state(published_at: str | None) -> dict:
+    path = config.home() / "report" / "index.html"
+    if not path.exists():
+        return {"path": str(path), "exists": False, "generated_at": None, "current": False}
+    generated = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    published = _parse_time(published_at)
+    return {"path": str(path), "url": path.resolve().as_uri(), "exists": True,
+            "generated_at": generated.isoformat(timespec="seconds"),
+            "current": published is None or generated >= published}
+
+
+def status(now: datetime | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    db = config.publish_db()
+    validation_file = config.runs_dir() / "validation.json"
+    try:
+        v = json.loads(validation_file.read_text(encoding="utf-8")) if validation_file.exists() else None
+    except ValueError:
+        v = None
+    published = _published_view(db)
+    crawls = last_runs("crawl", 0)
+    site_ids, registry_errors = _site_ids()
+    sites = site_freshness(crawls, published.get("newest_document", {}), site_ids, now)
+    runs = {}
+    for step in STEPS:
+        last = (crawls[-1:] if step == "crawl" else last_runs(step)) or [None]
+        runs[step] = last[0]
+    published_at = (published.get("snapshot") or {}).get("published_at")
+    failed_checks = []
+    if v:
+        for suite in v.get("suites") or []:
+            for f in suite.get("failed") or []:
+                failed_checks.append({"suite": suite.get("suite"), "severity": suite.get("severity"),
+                                      "check": f.get("check") or f.get("expectation"),
+                                      "unexpected": f.get("unexpected_count")})
+    result = {
         "home": str(config.home()),
-        "published_db": str(config.publish_db()) if config.publish_db().exists() else None,
-        "rows": published_counts(),
-        "last_crawls": last_runs("crawl", 20),
-        "last_publish": (last_runs("publish") or [None])[0],
-        "last_validation": {k: v[k] for k in ("success", "warnings", "data_docs", "validated_at")} if v else None,
+        "checked_at": now.isoformat(timespec="seconds"),
+        "published_db": str(db) if db.exists() else None,
+        "published_at": published_at,
+        "rows": published_counts(db),
+        "last_runs": {step: _run_brief(step, r, now) for step, r in runs.items()},
+        "sites": sites,
+        "last_crawls": crawls[-20:],
+        "last_publish": runs["publish"],
+        "last_validation": {
+            "success": v.get("success"), "warnings": v.get("warnings"), "data_docs": v.get("data_docs"),
+            "validated_at": v.get("validated_at"), "failed_checks": failed_checks,
+            "published": bool(published_at and (published.get("snapshot") or {}).get("validation")
+                              and published["snapshot"]["validation"].get("validated_at") == v.get("validated_at")),
+        } if v else None,
+        "review_queue": published.get("review_queue"),
+        "report": _report_state(published_at),
+        "registry_errors": registry_errors,
     }
+    result["problems"] = problems(result)
+    return result
+
+
+def _run_brief(step: str, run: dict | None, now: datetime) -> dict | None:
+    if run is None:
+        return None
+    brief = {"at": run.get("at"), "hours_ago": _age_hours(run.get("at"), now)}
+    if step == "crawl":
+        brief.update(site_id=run.get("site_id"), ok=_crawl_ok(run), pages_landed=run.get("pages_landed"))
+    elif step == "build":
+        brief.update(seconds=run.get("seconds"), dbt_result=run.get("dbt_result"))
+    elif step == "validate":
+        brief.update(success=run.get("success"), warnings=run.get("warnings"))
+    elif step == "publish":
+        brief.update(rows=sum((run.get("rows") or {}).values()), report=run.get("report"),
+                     report_error=run.get("report_error"))
+    return brief
+
+
+def problems(s: dict) -> list[str]:
+    """What looks wrong, each with what to do next."""
+    out = []
+    if not s["published_db"]:
+        out.append(f"nothing published in {s['home']} yet: run `parkwatch run` (or `parkwatch demo` for the demo portal)")
+    for err in s["registry_errors"]:
+        out.append(f"{err}: fix the site file (sites/) and check with `parkwatch status`")
+    if s["sites"] and all(x["state"] == "never crawled" for x in s["sites"]):
+        out.append("no site has been crawled yet: run `parkwatch crawl` (or `parkwatch run` for every step)")
+    for site in s["sites"]:
+        if site["state"] == "failed":
+            out.append(f"site {site['site_id']}: last crawl failed ({site['error'] or 'did not finish'}); "
+                       f"see {site['log']} and rerun `parkwatch crawl --site {site['site_id']}`")
+        elif site["state"] == "stale":
+            out.append(f"site {site['site_id']}: no good crawl for {site['hours_since_success']:.0f} h; "
+                       f"run `parkwatch crawl --site {site['site_id']}` (is the scheduler running?)")
+        elif site["state"] == "never crawled" and site["registered"] and len(out) < 50 \
+                and not all(x["state"] == "never crawled" for x in s["sites"]):
+            out.append(f"site {site['site_id']}: never crawled; run `parkwatch crawl --site {site['site_id']}`")
+    v = s["last_validation"]
+    if v and not v["success"]:
+        checks = "; ".join(f"{c['suite']}: {c['check']}" for c in v["failed_checks"] if c["severity"] == "error")
+        out.append(f"the last validation failed ({checks or 'see Data Docs'}), so the build was not published; "
+                   f"Data Docs: {v['data_docs']}; fix the cause, then `parkwatch build && parkwatch validate && parkwatch publish`")
+    runs = s["last_runs"]
+    if runs.get("build") and runs.get("publish") and (runs["build"]["at"] or "") > (runs["publish"]["at"] or "") \
+            and not (v and not v["success"]):
+        out.append("the last build is newer than the published marts: run `parkwatch validate && parkwatch publish`")
+    if s["published_db"] and not s["report"]["exists"]:
+        out.append("no report page yet: run `parkwatch report`")
+    elif s["published_db"] and not s["report"]["current"]:
+        out.append("the report page is older than the published marts: run `parkwatch report`")
+    if runs.get("publish") and runs["publish"].get("report_error"):
+        out.append(f"the report could not be regenerated after the last publish ({runs['publish']['report_error']}): "
+                   f"run `parkwatch report` to see the error")
+    return out
