@@ -69,6 +69,7 @@ def capacity(row: dict) -> str:
     v, unit = row.get("capacity_value"), row.get("capacity_unit") or ""
     if v is None:
         return ""
+    v = float(v)
     base, _, per = unit.partition("/")
     per_zh = {"yr": "/年", "d": "/日", "h": "/小时"}.get(per, f"/{per}" if per else "")
     if base == "t":
