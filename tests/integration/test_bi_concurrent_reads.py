@@ -1,0 +1,274 @@
+"""BI reads while the pipeline writes: the Superset path (SQLAlchemy + duckdb-engine) keeps querying
+parks.duckdb while a dbt transform and several publishes run.
+
+A reader process (like a Superset worker: threads, one SQLAlchemy engine, NullPool as Superset uses
+for analytics databases) runs one probe query over and over. The probe joins and counts several
+marts and reads publish_log's published_at in the same statement. After each publish the writer runs
+the same probe on the file it just published, so every snapshot has a known answer. Each reader
+observation must equal the answer of the snapshot its published_at names: a query that saw
+indicators from one publish and documents or publish_log from another would not (the two builds
+published here differ in those counts, checked below). A "session" reader also runs the probe
+twice on one connection with a publish window in between: both must agree. Any exception (such as
+DuckDB's "Could not set lock on file") fails the test.
+
+test_an_in_place_writer_is_caught shows the check has teeth: writing the marts in place, instead of
+the atomic replace, makes readers fail.
+
+Run this file as a script to get the reader (``python test_bi_concurrent_reads.py reader …``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+PROBE = """
+select cast((select max(published_at) from marts.publish_log) as varchar) as published_at,
+       (select count(*) from marts.indicators)                                            as indicators,
+       (select count(*) from marts.indicators i join marts.documents d on d.doc_id = i.doc_id) as indicators_with_document,
+       (select count(*) from marts.documents)                                             as documents,
+       (select count(*) from marts.indicators_best)                                       as indicators_best,
+       (select count(*) from marts.projects)                                              as projects,
+       (select count(*) from marts.review_queue)                                          as review_queue,
+       (select coalesce(sum(pages_landed), 0) from marts.crawl_health)                    as pages_landed
+"""
+
+
+# ---------------------------------------------------------------- the reader (a subprocess)
+
+def reader_main(db: str, out: str, stop: str, threads: int, session_pause: float) -> None:
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+
+    superset = sa.create_engine(f"duckdb:///{db}", connect_args={"read_only": True}, poolclass=NullPool)
+    attach = sa.create_engine("duckdb:///:memory:", poolclass=NullPool)
+
+    @sa.event.listens_for(attach, "connect")
+    def _attach(dbapi_con, _record):  # the recipe docs/bi.md gives for long-lived Python processes
+        dbapi_con.execute(f"attach '{db}' as parks (read_only)")
+        dbapi_con.execute("use parks")
+
+    lock = threading.Lock()
+    fh = open(out, "a", encoding="utf-8")
+
+    def record(**kw):
+        with lock:
+            fh.write(json.dumps({"t": time.time(), **kw}, default=str) + "\n")
+            fh.flush()
+
+    def probe(con):
+        return list(con.execute(sa.text(PROBE)).one())
+
+    def loop(mode):
+        engine = attach if mode == "attach" else superset
+        while not os.path.exists(stop):
+            try:
+                with engine.connect() as con:
+                    first = probe(con)
+                    if mode == "session":
+                        time.sleep(session_pause)
+                        record(mode=mode, obs=first, again=probe(con))
+                    else:
+                        record(mode=mode, obs=first)
+            except Exception as exc:  # noqa: BLE001 - every failure is an observation
+                record(mode=mode, error=f"{type(exc).__name__}: {exc}")
+            time.sleep(0.05 + random.random() * 0.1)  # a busy dashboard, not a benchmark: leave the CPU to dbt
+
+    workers = [threading.Thread(target=loop, args=("superset",)) for _ in range(threads)]
+    workers += [threading.Thread(target=loop, args=("session",)), threading.Thread(target=loop, args=("attach",))]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    fh.close()
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "reader":
+    reader_main(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6]))
+    sys.exit(0)
+
+
+# ---------------------------------------------------------------- the tests
+
+import duckdb  # noqa: E402
+import pytest  # noqa: E402
+
+from parkwatch import config  # noqa: E402
+from parkwatch.export import open_published  # noqa: E402
+from parkwatch.pipeline import build_step, crawl, publish_step, validate_step  # noqa: E402
+from parkwatch.portal import Portal  # noqa: E402
+
+DAY1, DAY2 = "2024-06-18", "2024-06-25"
+
+
+def probe_file(db: Path) -> list:
+    with open_published(db) as con:
+        return list(con.execute(PROBE).fetchone())
+
+
+class Readers:
+    """The reader subprocess and what it saw."""
+
+    def __init__(self, db: Path, workdir: Path, threads: int = 2, session_pause: float = 0.3):
+        self.out, self.stop_file = workdir / "observations.jsonl", workdir / "stop"
+        self.out.unlink(missing_ok=True)
+        self.stop_file.unlink(missing_ok=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "reader", str(db), str(self.out), str(self.stop_file), str(threads),
+             str(session_pause)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def observations(self) -> list[dict]:
+        if not self.out.exists():
+            return []
+        return [json.loads(line) for line in self.out.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def wait_for(self, predicate, timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the reader process died (exit {self.proc.returncode}):\n{self.proc.stdout.read()[-3000:]}")
+            if predicate(self.observations()):
+                return
+            time.sleep(0.2)
+        pytest.fail(f"readers did not {what} within {timeout} s; last observations: {self.observations()[-5:]}")
+
+    def stop(self) -> list[dict]:
+        self.stop_file.touch()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            pytest.fail("the reader process did not stop")
+        return self.observations()
+
+
+def check(observations: list[dict], expected: dict[str, list]) -> list[str]:
+    """Every way the observations break 'old or new, never a mix, never an error'."""
+    problems = []
+    for o in observations:
+        if "error" in o:
+            problems.append(f"{o['mode']}: {o['error']}")
+            continue
+        for seen in [o["obs"]] + ([o["again"]] if "again" in o else []):
+            want = expected.get(seen[0])
+            if want is None:
+                problems.append(f"{o['mode']}: saw a publish nobody made: {seen}")
+            elif seen != want:
+                problems.append(f"{o['mode']}: mixed snapshot: saw {seen}, publish {seen[0]} holds {want}")
+        if "again" in o and o["again"] != o["obs"]:
+            problems.append(f"session: one connection saw two snapshots: {o['obs']} then {o['again']}")
+    return problems
+
+
+def test_check_flags_a_mix_and_an_error():
+    expected = {"A": ["A", 10, 9, 5, 4, 3, 2, 20], "B": ["B", 12, 11, 6, 5, 3, 2, 25]}
+    assert check([{"mode": "superset", "obs": expected["A"]}], expected) == []
+    mixed = ["B", 10, 9, 5, 4, 3, 2, 20]  # publish_log of B, marts of A
+    assert "mixed snapshot" in check([{"mode": "superset", "obs": mixed}], expected)[0]
+    assert "two snapshots" in check([{"mode": "session", "obs": expected["A"], "again": expected["B"]}], expected)[-1]
+    assert "lock" in check([{"mode": "superset", "error": "IOException: Could not set lock on file"}], expected)[0]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    """Day 1 crawled, built, validated, published; day 2 crawled (landed, not built yet)."""
+    home = tmp_path_factory.mktemp("bi")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PARKWATCH_HOME", str(home))
+    with Portal(port=0, today=DAY1) as portal:
+        port = portal.port
+        mp.setenv("PARKWATCH_PORTAL_PORT", str(port))
+        assert all(not s["error"] for s in crawl(DAY1))
+    build_step()
+    assert validate_step()["success"]
+    publish_step()
+    shutil.copy2(home / "build.duckdb", home / "build_day1.duckdb")
+    with Portal(port=port, today=DAY2):
+        assert all(not s["error"] for s in crawl(DAY2))
+    yield home
+    mp.undo()
+
+
+def publish_build(home: Path, build_copy: Path | None = None) -> tuple[str, list]:
+    """(Optionally put a saved build in place,) validate, publish; the new snapshot's probe answer."""
+    if build_copy is not None:
+        shutil.copy2(build_copy, home / "build.duckdb")
+    assert validate_step()["success"]
+    publish_step()
+    answer = probe_file(home / "parks.duckdb")
+    return answer[0], answer
+
+
+def test_superset_reads_during_transform_and_publishes(warehouse, monkeypatch):
+    home = warehouse
+    monkeypatch.setenv("PARKWATCH_HOME", str(home))
+    db = config.publish_db()
+    first = probe_file(db)
+    expected = {first[0]: first}
+    readers = Readers(db, home)
+    try:
+        readers.wait_for(lambda obs: sum("obs" in o for o in obs) >= 10, 120, "answer")
+        started = time.time()
+        build_step()  # the dbt transform of day 2, while the readers query
+        timings = {"transform": time.time() - started}
+        shutil.copy2(home / "build.duckdb", home / "build_day2.duckdb")
+        publishes = []
+        for build_copy in (None, home / "build_day1.duckdb", home / "build_day2.duckdb"):
+            t = time.time()
+            published_at, answer = publish_build(home, build_copy)
+            timings[f"validate+publish {len(publishes) + 1}"] = time.time() - t
+            expected[published_at] = answer
+            publishes.append(published_at)
+            time.sleep(1.0)  # let the readers query this snapshot before the next one replaces it
+        final = publishes[-1]
+        readers.wait_for(lambda obs: any(o.get("obs", [None])[0] == final for o in obs if o["mode"] == "superset"),
+                         120, "see the last publish")
+        ended = time.time()
+    finally:
+        observations = readers.stop()
+
+    day1, day2 = expected[publishes[1]], expected[publishes[0]]
+    assert day1[1:] != day2[1:], "the two builds must differ in the probe's counts, or a mix could not be seen"
+    problems = check(observations, expected)
+    assert not problems, f"{len(problems)} bad reads of {len(observations)}, e.g.:\n" + "\n".join(problems[:20])
+    answered = [o for o in observations if "obs" in o]
+    seen = {o["obs"][0] for o in answered if o["mode"] == "superset"}
+    assert len(seen) >= 2 and final in seen, f"the Superset-style readers saw only {seen}"
+    assert {o["mode"] for o in answered} == {"superset", "session", "attach"}
+    during = [o for o in answered if started <= o["t"] <= ended]
+    print(f"\nconcurrent reads: {len(answered)} queries ({len(during)} while writing for {ended - started:.0f} s), "
+          f"1 transform + {len(publishes)} publishes, {len(seen)} snapshots seen by the Superset path, no error, no mix; "
+          + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()))
+
+
+def test_an_in_place_writer_is_caught(warehouse, tmp_path):
+    """Writing into parks.duckdb in place (what the atomic replace avoids) while readers hold it open
+    fails: DuckDB refuses the writer's lock, or a reader's. The same check reports it."""
+    db = tmp_path / "parks.duckdb"
+    shutil.copy2(warehouse / "parks.duckdb", db)
+    expected = {probe_file(db)[0]: probe_file(db)}
+    readers = Readers(db, tmp_path, threads=2, session_pause=0.3)
+    writer_errors = 0
+    try:
+        readers.wait_for(lambda obs: len(obs) >= 5, 120, "answer")
+        for _ in range(40):
+            try:
+                with duckdb.connect(str(db)) as con:
+                    con.execute("begin")
+                    con.execute("delete from marts.indicators where fact_id in "
+                                "(select fact_id from marts.indicators limit 1)")
+                    con.execute("update marts.publish_log set published_at = now()")
+                    con.execute("commit")
+            except duckdb.Error:
+                writer_errors += 1
+            time.sleep(0.05)
+    finally:
+        observations = readers.stop()
+    reader_problems = check(observations, expected)
+    assert writer_errors or reader_problems, "an in-place writer went unnoticed"
