@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 # unit as written → (base unit, factor, kind); kind: amount | count | pct | pp
 _AMOUNT_UNITS: dict[str, tuple[str, Decimal]] = {
@@ -48,13 +48,27 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_NUM_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUM_CN = rf"[{_CN_NUM_CHARS}]+(?:点[零〇一二三四五六七八九]+)?"
+# Numerals start where a run of digits (or of Chinese numeral characters) starts, and Chinese
+# runs are bounded: a match can then only begin at the head of a run, so scanning stays linear
+# on hostile text (a page of 20 000 digits or numeral characters) instead of quadratic.
+_CN = f"[{_CN_NUM_CHARS}]"
+_NUM_AR = r"(?<!\d)(?:\d{1,3}(?:,\d{3}){1,6}(?:\.\d+)?|\d+(?:\.\d+)?)"
+# (a numeral stops before the 千 of 千瓦/千克/千米: 十一千瓦 is 11 kW, not 十一千 + 瓦)
+_NUM_CN = rf"(?<!{_CN})(?:{_CN}{{1,24}}?(?=千[瓦克米])|{_CN}{{1,24}}(?:点[零〇一二三四五六七八九]{{1,16}})?)"
+# Compound numerals whose 亿/万 sits inside the number: 三万五千, 一亿二千万, 两亿零五百万, 3亿5000万,
+# 1亿2千万, 1万5千. Without them 三万五千元 would be read as 五千元.
+_NOT_KILO = r"(?!(?<=千)[瓦克米])"  # the 千 of 千瓦/千克/千米 belongs to the unit
+_NUM_COMPOUND = (
+    rf"(?:(?<!{_CN}){_CN}{{1,8}}亿(?:{_CN}{{1,8}}万{_CN}{{0,8}}|{_CN}{{1,8}})"
+    rf"|(?<!{_CN}){_CN}{{1,8}}万{_CN}{{1,8}}"
+    r"|(?<!\d)\d{1,6}亿(?:\d{1,4}|\d千)万"
+    rf"|(?<!\d)\d{{1,6}}万\d千(?:\d百)?){_NOT_KILO}"
+)
 _UNIT_ALT = _alt(list(_AMOUNT_UNITS) + list(_COUNT_UNITS))
 QUANTITY_RE = re.compile(
     rf"(?P<pre>{_alt(APPROX_PRE)}|(?<![签节制合公条预相践特契违履邀集])约)?"
     rf"(?:(?P<lo>{_NUM_AR})\s*(?:—|–|-|~|至|到)\s*)?"
-    rf"(?P<num>{_NUM_AR}|{_NUM_CN})\s*"
+    rf"(?P<num>{_NUM_COMPOUND}|{_NUM_AR}|{_NUM_CN})\s*"
     rf"(?P<mid>余|多)?"
     rf"(?:(?P<pct>%|％)|(?P<pp>个百分点|百分点)|"
     rf"(?P<scale>{_alt(_SCALES)})?(?P<mid2>余|多)?(?P<unit>{_UNIT_ALT})"
@@ -93,15 +107,23 @@ class Quantity:
     chinese_numeral: bool = False
 
 
+_ARABIC_RE = re.compile(r"\d+(?:\.\d+)?")
+_GROUPED_RE = re.compile(r"(?:(?P<yi>[^亿万]+)亿)?(?:(?P<wan>[^亿万]+)万)?(?P<rest>[^亿万]*)")
+
+
 def parse_number(s: str) -> Decimal | None:
-    """Arabic ("1,234.5") or Chinese ("一千零一", "两", "三点五", 大写) numeral → Decimal."""
+    """Arabic ("1,234.5") or Chinese ("一千零一", "两", "三点五", 大写) numeral → Decimal.
+
+    Compound numerals with 亿/万 inside ("三万五千", "3亿5000万", "1万5千") are read whole.
+    Anything else (NaN, 1e5, mixed garbage) → None; never raises on str input.
+    """
     s = s.strip().replace(",", "")
     if not s:
         return None
-    try:
+    if _ARABIC_RE.fullmatch(s):
         return Decimal(s)
-    except InvalidOperation:
-        pass
+    if any(c.isdigit() for c in s):
+        return _parse_grouped(s)
     if len(s) >= 2 and all(c in "零〇一二三四五六七八九两" for c in s):
         return None  # 一一, 二〇二二: digit strings, not quantities
     try:
@@ -113,6 +135,48 @@ def parse_number(s: str) -> Decimal | None:
     if s[0] in "十百千万亿":  # 千人, 百余家: an implied 一
         return parse_number("一" + s)
     return None
+
+
+def _small_group(part: str) -> Decimal | None:
+    """One group of a grouped numeral: "5000", "2千", "5千3百", "零五百", "三千四百五十六"."""
+    part = part.lstrip("零〇") or "零"
+    if _ARABIC_RE.fullmatch(part):
+        return Decimal(part)
+    try:
+        import cn2an
+
+        value = Decimal(str(cn2an.cn2an(part, "smart")))
+    except Exception:  # noqa: BLE001 - cn2an raises ValueError and others on odd input
+        return None
+    return value if value.is_finite() and value == value.to_integral_value() else None
+
+
+def _parse_grouped(s: str) -> Decimal | None:
+    """Arabic digits grouped by 亿/万: "3亿5000万" → 350000000, "1万5千" → 15000."""
+    m = _GROUPED_RE.fullmatch(s)
+    if not m or not any(m.groups()):
+        return None
+    if not (m.group("yi") or m.group("wan")):  # no 亿/万 at all: not a grouped numeral
+        return None
+    total = Decimal(0)
+    for key, scale in (("yi", Decimal(10) ** 8), ("wan", Decimal(10) ** 4), ("rest", Decimal(1))):
+        part = m.group(key)
+        if not part:
+            continue
+        value = _small_group(part)
+        if value is None or (key != "yi" and value >= 10 ** 4):
+            return None
+        total += value * scale
+    return total
+
+
+# No figure on a page is this large (a country's GDP is ~1e14 CNY); a run of 40 digits is noise,
+# and past 28 digits Decimal rounding (and JSON consumers) fail.
+_MAX_VALUE = Decimal(10) ** 18
+
+
+def _in_range(d: Decimal) -> bool:
+    return d.is_finite() and abs(d) < _MAX_VALUE
 
 
 def _num_out(d: Decimal, as_float: bool = False) -> float | int:
@@ -159,7 +223,9 @@ def _plausible(m: re.Match, text: str) -> bool:
     if num and num[0] in _CN_NUM_CHARS:
         if after in ("一", "第") or before in ("之", "其", "前", "后", "这", "那", "每", "等"):
             return False
-        if len(num) < 2 and not (m.group("pre") or before == "达" or _single_numeral_count(m, text)):
+        # 三万元, 一亿元: a digit with a scale is a figure (千亿元/百万元 alone are idioms: 千亿元级产业)
+        scaled_digit = bool(m.group("scale")) and num in "一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+        if len(num) < 2 and not (m.group("pre") or scaled_digit or before == "达" or _single_numeral_count(m, text)):
             return False
     return True
 
@@ -188,6 +254,8 @@ def find_quantities(text: str) -> list[Quantity]:
         unit, factor, kind = _unit_of(m)
         as_float = kind in ("pct", "pp")
         lo = parse_number(m.group("lo")) if m.group("lo") else None
+        if not _in_range(num * factor) or (lo is not None and not _in_range(lo * factor)):
+            continue
         approx = m.group("pre") or m.group("mid") or m.group("mid2") or m.group("post")
         raw = m.group(0)[len(m.group("pre") or ""):]
         out.append(Quantity(
@@ -198,7 +266,7 @@ def find_quantities(text: str) -> list[Quantity]:
         ))
     for m in _CN_PERCENT_RE.finditer(text):
         num = parse_number(m.group("num"))
-        if num is not None and not any(q.start <= m.start() < q.end for q in out):
+        if num is not None and _in_range(num) and not any(q.start <= m.start() < q.end for q in out):
             value = num / 10 if m.group("base") == "千分之" else num
             out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(value, True), "%", "pct", None,
                                 chinese_numeral=True))
