@@ -37,7 +37,8 @@ ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|ofd)$", re.I)
 FETCH_ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd)$", re.I)
 # Download endpoints of Hanweb (downfile.jsp), VSB (download.jsp?…DownloadAttachUrl) and friends.
 DOWNLOAD_ENDPOINT = re.compile(r"/(downfile|download|downloadfile|filedownload)\.(jsp|do|aspx?|php)$", re.I)
-DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|"
+                     r"\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?)(?!\d)")
 
 
 # ---------------------------------------------------------------------------- links
@@ -92,8 +93,9 @@ def url_pattern(url: str) -> str:
 def find_date(text: str) -> date | None:
     """The first full date (2024-07-12, 2024/7/12, 2024.07.12, 2024年7月12日) in ``text``."""
     for m in DATE_RE.finditer(text or ""):
+        month, day = (m.group(3), m.group(4)) if m.group(2) else (m.group(5), m.group(6))
         try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return date(int(m.group(1)), int(month), int(day))
         except ValueError:
             continue
     return None
@@ -224,7 +226,7 @@ def generic_items(tree, page_url: str, selectors: "Selectors | None" = None) -> 
         return list(items.values())
     for a in tree.iter("a"):
         url = normalise_url(page_url, a.get("href", ""))
-        if not url or url in items or _is_next(a):
+        if not url or (url in items and items[url].date is not None) or _is_next(a):
             continue
         text = _text(a)
         if text in NEXT_PAGE_TEXT:

@@ -37,6 +37,8 @@ class LandingPipeline:
         line = ManifestLine(run_id=spider.run_id, site_id=spider.site.id, logical_date=spider.logical_date,
                             park_ids=list(spider.site.parks), **fields)
         prev = spider.state.latest(line.url) if line.kind != "list" else None
+        if line.kind == "page" and not line.list_date and line.url in spider.plan.listed:
+            line.list_title, line.list_date = spider.plan.listed[line.url]
         body = item.get("body")
         if line.outcome == "landed" and item.get("not_modified"):
             line.sha256, line.object_path = prev["sha256"], prev.get("object_path")

@@ -70,6 +70,7 @@ class CrawlPlan:
         self.failed: Counter = Counter()
         self._last_items: dict[str, tuple] = {}
         self._sub_lists: set[str] = set()
+        self.listed: dict[str, tuple[str, str]] = {}  # URL → (title, date) its dated list entry shows
         self.budget = self.site.limits.max_pages
 
     # ------------------------------------------------------------------ decisions
@@ -161,6 +162,8 @@ class CrawlPlan:
                 self.counts["offsite_links"] += 1
                 continue
             self.seen.add(item.url)
+            if item.date and item.url not in self.listed:  # the dated entry, even if an undated teaser came first
+                self.listed[item.url] = (item.title, item.date.isoformat())
             if floor and item.date and item.date < floor:
                 self.below_floor.add(item.url)
                 continue

@@ -66,3 +66,82 @@ def test_repository_sites_are_valid():
     sites, errors = load_sites()
     assert errors == []
     assert len(sites) >= 2
+
+
+FULL = GOOD + """
+cms: trs
+encoding: gb18030
+selectors: {list_item: "ul.list > li", date: "span", next_page: "a.next"}
+limits: {max_pages: 50, max_depth: 1, max_list_pages: 20, date_floor: 2024-01-01, max_bytes: 4000000}
+politeness: {concurrency: 2, delay_s: 1.5, timeout_s: 20, retries: 3, retry_backoff_s: 1}
+revisit: {recent_days: 30, every_days: 2, max_per_run: 10}
+allow_hosts: ["files.example.gov.cn", "*.cdn.example.gov.cn"]
+allow_networks: ["10.0.0.0/8"]
+"""
+
+
+def test_every_registry_field_loads(tmp_path):
+    import datetime as dt
+
+    write(tmp_path, "full.yaml", FULL)
+    [site], errors = load_sites(tmp_path)
+    assert errors == []
+    assert site.cms == "trs" and site.encoding == "gb18030" and site.selectors.date == "span"
+    assert site.limits.date_floor == dt.date(2024, 1, 1) and site.limits.max_bytes == 4_000_000
+    assert site.politeness.retries == 3 and site.revisit.every_days == 2
+
+
+def test_defaults_are_polite_and_safe(tmp_path):
+    write(tmp_path, "good.yaml", GOOD)
+    [site], _ = load_sites(tmp_path)
+    assert site.politeness.delay_s >= 1 and site.politeness.concurrency <= 2 and site.politeness.autothrottle is None
+    assert site.limits.max_bytes <= 8 * 1024 * 1024 and site.limits.date_floor is None
+    assert site.allow_networks == [] and site.allow_hosts == [] and site.selectors is None
+
+
+def test_own_hosts(tmp_path):
+    write(tmp_path, "full.yaml", FULL.replace("${PW_TEST_PORT:-8700}", "8700"))
+    [site], _ = load_sites(tmp_path)
+    assert site.owns("http://127.0.1.9:8700/any/page.html")
+    assert not site.owns("http://127.0.1.9:8701/any/page.html")  # another port is another origin
+    assert site.owns("https://files.example.gov.cn/a.pdf")
+    assert site.owns("http://img.cdn.example.gov.cn/b.pdf") and site.owns("http://cdn.example.gov.cn/b.pdf")
+    assert not site.owns("http://evil-cdn.example.gov.cn/b.pdf")
+    assert not site.owns("http://example.gov.cn.evil.com/") and not site.owns("ftp://127.0.1.9:8700/")
+
+
+@pytest.mark.parametrize("change,field", [
+    ('encoding: gb18030', 'encoding'),
+    ('next_page: "a.next"', 'selectors.next_page'),
+    ('allow_networks: ["10.0.0.0/8"]', 'allow_networks'),
+    ('max_bytes: 4000000', 'limits.max_bytes'),
+    ('date_floor: 2024-01-01', 'limits.date_floor'),
+    ('every_days: 2', 'revisit.every_days'),
+    ('cms: trs', 'cms'),
+    ('allow_hosts: ["files.example.gov.cn", "*.cdn.example.gov.cn"]', 'allow_hosts'),
+    ('start_urls: ["jb/index.html"]', 'sections.0.start_urls.0'),
+])
+def test_bad_fields_are_named(tmp_path, change, field):
+    bad = {
+        'encoding: gb18030': 'encoding: klingon',
+        'next_page: "a.next"': 'next_page: "a..[next"',
+        'allow_networks: ["10.0.0.0/8"]': 'allow_networks: ["ten-net"]',
+        'max_bytes: 4000000': 'max_bytes: -1',
+        'date_floor: 2024-01-01': 'date_floor: someday',
+        'every_days: 2': 'every_days: 0',
+        'cms: trs': 'cms: wordpress',
+        'allow_hosts: ["files.example.gov.cn", "*.cdn.example.gov.cn"]': 'allow_hosts: ["http://x/"]',
+        'start_urls: ["jb/index.html"]': 'start_urls: ["http://elsewhere.example/jb/index.html"]',
+    }[change]
+    write(tmp_path, "good.yaml", GOOD.replace("good-site", "other-site"))
+    write(tmp_path, "broken.yaml", FULL.replace(change, bad))
+    sites, errors = load_sites(tmp_path)
+    assert [s.id for s in sites] == ["other-site"]
+    assert [(Path(e.file).name, e.field) for e in errors] == [("broken.yaml", field)], errors
+    assert str(errors[0]).startswith(f"{errors[0].file}: {field}: ")
+
+
+def test_unknown_field_is_named(tmp_path):
+    write(tmp_path, "typo.yaml", GOOD + "politeness: {delay: 2}\n")
+    _, errors = load_sites(tmp_path)
+    assert errors[0].field == "politeness.delay" and "Extra inputs" in errors[0].reason
