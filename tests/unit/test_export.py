@@ -105,3 +105,19 @@ def test_cli_export_json(home):
     bad = subprocess.run([str(BIN / "parkwatch"), "export", "--format", "json"],
                          env={**os.environ, "PARKWATCH_HOME": str(home)}, capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1 and "use one of parquet, csv, xlsx" in bad.stderr
+
+
+def test_dbt_exposures_cover_every_published_mart():
+    import re
+
+    import yaml
+
+    from parkwatch import config
+    from parkwatch.publish import MARTS
+
+    doc = yaml.safe_load((config.dbt_dir() / "models" / "exposures.yml").read_text(encoding="utf-8"))
+    refs = {e["name"]: {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in e["depends_on"]} for e in doc["exposures"]}
+    assert refs["bi_tools"] == refs["file_exports"] == set(MARTS)
+    source = (config.PROJECT_ROOT / "parkwatch" / "report" / "data.py").read_text(encoding="utf-8")
+    read_by_report = set(re.findall(r"marts\.(\w+)", source))
+    assert refs["report_page"] == read_by_report - {"publish_log"}
