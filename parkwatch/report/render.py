@@ -129,7 +129,7 @@ def dt(value) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone()  # the reader's zone on this machine
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
