@@ -23,7 +23,7 @@ title_parks as (
     select t.doc_id, a.park_id
     from title_mentions as t
     join aliases as a on ends_with(t.mention, a.alias)
-    qualify row_number() over (partition by t.doc_id order by length(a.alias) desc) = 1
+    qualify row_number() over (partition by t.doc_id order by length(a.alias) desc, a.park_id) = 1
 )
 
 select

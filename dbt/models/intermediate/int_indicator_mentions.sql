@@ -25,7 +25,7 @@ sentence_park as (
     from facts as f
     left join aliases as a on ends_with(f.sentence_parks[1], a.alias)
     where len(f.sentence_parks) > 0
-    qualify row_number() over (partition by f.doc_id, f.fact_seq order by length(a.alias) desc nulls last) = 1
+    qualify row_number() over (partition by f.doc_id, f.fact_seq order by length(a.alias) desc nulls last, a.park_id) = 1
 )
 
 select

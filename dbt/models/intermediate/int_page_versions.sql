@@ -8,11 +8,12 @@ versions as (
     select
         url,
         content_sha256,
-        any_value(site_id)      as site_id,
-        any_value(section_kind) as section_kind,
-        any_value(object_path)  as object_path,
-        any_value(content_type) as content_type,
-        any_value(park_ids)     as park_ids,
+        -- as of the first landing: deterministic, so incremental and full builds agree
+        arg_min(site_id, fetched_at)      as site_id,
+        arg_min(section_kind, fetched_at) as section_kind,
+        arg_min(object_path, fetched_at)  as object_path,
+        arg_min(content_type, fetched_at) as content_type,
+        arg_min(park_ids, fetched_at)     as park_ids,
         min(fetched_at)         as first_seen_at,
         max(fetched_at)         as last_seen_at
     from landed

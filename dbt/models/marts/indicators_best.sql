@@ -13,7 +13,7 @@ by_value as (
         park_id, indicator_key, measure, unit, period_start, period_end, value,
         count(distinct doc_id)                                        as sources,
         max(published_date)                                           as latest_published,
-        arg_max(fact_id, published_date)                              as fact_id
+        first(fact_id order by published_date desc nulls last, fact_id) as fact_id
     from facts
     group by all
 ),
@@ -26,7 +26,7 @@ ranked as (
             order by sources desc, latest_published desc nulls last, fact_id
         ) as rank,
         sum(sources) over (partition by park_id, indicator_key, measure, unit, period_start, period_end) as all_sources,
-        list(value) over (partition by park_id, indicator_key, measure, unit, period_start, period_end) as all_values
+        list(value order by value) over (partition by park_id, indicator_key, measure, unit, period_start, period_end) as all_values
     from by_value
 )
 

@@ -6,7 +6,7 @@ select
     count(*)                 as facts,
     count(distinct doc_id)   as documents,
     count(distinct park_id)  as parks,
-    any_value(sentence)      as example_sentence
+    min(sentence)            as example_sentence  -- deterministic: any_value would differ between builds
 from {{ ref('indicators') }}
 where indicator_code is null
 group by all
