@@ -1,10 +1,18 @@
 """
 ### parkwatch_crawl
 
-Daily at 06:00 Asia/Shanghai: one mapped task per registered site (`sites/*.yaml`), each
-running that site's Scrapy crawl as a subprocess into the raw zone (files only), then a
-summary that logs crawl health and updates the **raw pages** Asset, which schedules
-`parkwatch_transform`. Logic lives in `parkwatch.pipeline` / `parkwatch.crawl`.
+Daily at 06:00 Asia/Shanghai. `list_sites` reads the site registry (`sites/*.yaml`);
+`crawl_site` is mapped over it, one task per site, each running that site's Scrapy crawl as
+a subprocess into the raw zone (files only) for the run's **logical date** (in Asia/Shanghai).
+Crawls share the `crawl` pool (4 slots) and the `crawl` Celery queue, so they spread over as
+many crawl workers as there are; a failed site retries with exponential backoff and never
+stops the others. `summarise` logs crawl health per site and updates the **raw pages**
+Asset, which schedules `parkwatch_transform`.
+
+Reruns and backfills are safe: the raw zone is content-addressed, so a page already landed is
+recorded again but never duplicated, and every manifest line carries the logical date.
+Failures are logged as `PARKWATCH ALERT` lines and posted to the webhook of the
+`parkwatch_alerts` connection when it exists. Logic lives in `parkwatch.pipeline`.
 """
 from __future__ import annotations
 
@@ -13,20 +21,23 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, dag, task
 
+from parkwatch.alerts import on_failure
 from parkwatch.config import RAW_PAGES_ASSET_URI
+from parkwatch.orchestration import CRAWL_QUEUE, TIMEZONE, local_date
 
 RAW_PAGES = Asset(name="parkwatch_raw_pages", uri=RAW_PAGES_ASSET_URI)
 
 
 @dag(
     schedule="0 6 * * *",
-    start_date=pendulum.datetime(2024, 1, 1, tz="Asia/Shanghai"),
+    start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
     tags=["parkwatch", "crawl"],
     doc_md=__doc__,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
-                  "owner": "parkwatch"},
+    default_args={"owner": "parkwatch", "retries": 3, "retry_delay": timedelta(minutes=1),
+                  "retry_exponential_backoff": True, "max_retry_delay": timedelta(minutes=30),
+                  "queue": CRAWL_QUEUE, "on_failure_callback": on_failure},
 )
 def parkwatch_crawl():
     @task
@@ -35,24 +46,26 @@ def parkwatch_crawl():
 
         return site_ids()
 
-    @task(pool="crawl", max_active_tis_per_dagrun=4)
+    @task(pool="crawl", max_active_tis_per_dagrun=4, execution_timeout=timedelta(hours=2))
     def crawl_site(site_id: str, **context) -> dict:
         from parkwatch.pipeline import crawl
 
-        [summary] = crawl(context.get("ds"), [site_id])
+        [summary] = crawl(local_date(context), [site_id])
         if summary.get("error"):
             raise RuntimeError(f"crawl of {site_id} failed: {summary['error']}; log {summary['log']}")
-        return summary
+        return {k: v for k, v in summary.items() if k != "log_tail"}
 
     @task(outlets=[RAW_PAGES], trigger_rule="all_done")
-    def summarise(summaries: list[dict]) -> dict:
+    def summarise(summaries: list[dict], **context) -> dict:
         import logging
 
+        log = logging.getLogger("parkwatch")
         summaries = [s for s in summaries if s]
         for s in summaries:
-            logging.getLogger("parkwatch").info(
-                "crawl health %s: landed %s, new %s, failed %s", s["site_id"], s["pages_landed"], s["pages_new"], s["failed"])
-        return {"sites": len(summaries), "pages_landed": sum(s["pages_landed"] for s in summaries)}
+            log.info("crawl health %s: landed %s, new %s, failed %s",
+                     s["site_id"], s["pages_landed"], s["pages_new"], s["failed"])
+        return {"logical_date": local_date(context), "sites": len(summaries),
+                "pages_landed": sum(s["pages_landed"] for s in summaries)}
 
     summarise(crawl_site.expand(site_id=list_sites()))
 

@@ -1,10 +1,17 @@
 """
 ### parkwatch_transform
 
-Runs when the crawl updates the **raw pages** Asset: `dbt build` into `build.duckdb`, the
-Great Expectations gate, then an atomic publish into `parks.duckdb` (the **marts** Asset).
-One run at a time and a one-slot `warehouse` pool, because DuckDB allows a single writer.
-A failed error-level expectation fails the `validate` task, so nothing is published.
+Runs when the crawl updates the **raw pages** Asset. The dbt project is rendered model by
+model with Cosmos from dbt's manifest (`dbt/target/manifest.json`, written by `dbt parse` in
+`make up`, `parkwatch demo` or `python -m parkwatch.orchestration dbt-parse`; parsing this
+file never runs dbt): each seed and model is a `run` task followed by a `test` task with its
+dbt tests. Then the Great Expectations gate (`validate`; an error-level failure fails the
+task and nothing is published) and an atomic publish into `parks.duckdb` (the **marts** Asset).
+
+One run at a time, every task in the one-slot `warehouse` pool and the `warehouse` Celery
+queue, because DuckDB allows a single writer. Without a manifest the dbt part falls back to a
+single `dbt_build` task (a warning is logged). Failures are logged as alerts and posted to
+the webhook of the `parkwatch_alerts` connection when it exists.
 """
 from __future__ import annotations
 
@@ -13,7 +20,9 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, dag, task
 
+from parkwatch.alerts import on_failure
 from parkwatch.config import MARTS_ASSET_URI, RAW_PAGES_ASSET_URI
+from parkwatch.orchestration import TIMEZONE, WAREHOUSE_QUEUE, dbt_macros, dbt_task_group
 
 RAW_PAGES = Asset(name="parkwatch_raw_pages", uri=RAW_PAGES_ASSET_URI)
 MARTS = Asset(name="parkwatch_marts", uri=MARTS_ASSET_URI)
@@ -21,12 +30,14 @@ MARTS = Asset(name="parkwatch_marts", uri=MARTS_ASSET_URI)
 
 @dag(
     schedule=[RAW_PAGES],
-    start_date=pendulum.datetime(2024, 1, 1, tz="Asia/Shanghai"),
+    start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
-    tags=["parkwatch", "warehouse"],
+    tags=["parkwatch", "warehouse", "dbt"],
     doc_md=__doc__,
-    default_args={"retries": 1, "retry_delay": timedelta(minutes=1), "owner": "parkwatch", "pool": "warehouse"},
+    user_defined_macros=dbt_macros(),
+    default_args={"owner": "parkwatch", "retries": 1, "retry_delay": timedelta(minutes=1),
+                  "pool": "warehouse", "queue": WAREHOUSE_QUEUE, "on_failure_callback": on_failure},
 )
 def parkwatch_transform():
     @task
@@ -37,8 +48,10 @@ def parkwatch_transform():
 
     @task
     def validate() -> dict:
+        from parkwatch.orchestration import release_dbt_duckdb
         from parkwatch.pipeline import validate_step
 
+        release_dbt_duckdb()  # in-process dbt (airflow dags test) may still hold build.duckdb
         summary = validate_step()
         if not summary["success"]:
             from airflow.sdk.exceptions import AirflowFailException  # no retry: the data will not change
@@ -48,11 +61,14 @@ def parkwatch_transform():
 
     @task(outlets=[MARTS])
     def publish() -> dict:
+        from parkwatch.orchestration import release_dbt_duckdb
         from parkwatch.pipeline import publish_step
 
+        release_dbt_duckdb()
         return publish_step()
 
-    dbt_build() >> validate() >> publish()
+    dbt = dbt_task_group("dbt") or dbt_build()
+    dbt >> validate() >> publish()
 
 
 parkwatch_transform()
