@@ -10,6 +10,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
+
 from parkwatch import config
 from parkwatch.publish import MARTS
 
@@ -25,7 +27,7 @@ def published_counts(db: Path | None = None) -> dict[str, int]:
         with open_published(db) as con:
             return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
                     for t in published_marts(con) if t in MARTS}
-    except NotPublished:
+    except (NotPublished, duckdb.Error):
         return {}
 
 
@@ -78,6 +80,8 @@ def _published_view(db: Path) -> dict:
         con = open_published(db)
     except NotPublished:
         return {}
+    except duckdb.Error as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
     with con:
         marts = published_marts(con)
         out = {"snapshot": snapshot_info(con), "newest_document": {}, "review_queue": None}
@@ -198,6 +202,7 @@ def status(now: datetime | None = None) -> dict:
         "review_queue": published.get("review_queue"),
         "report": _report_state(published_at),
         "registry_errors": registry_errors,
+        "published_error": published.get("error"),
     }
     result["problems"] = problems(result)
     return result
@@ -222,6 +227,9 @@ def _run_brief(step: str, run: dict | None, now: datetime) -> dict | None:
 def problems(s: dict) -> list[str]:
     """What looks wrong, each with what to do next."""
     out = []
+    if s.get("published_error"):
+        out.append(f"{s['published_db']} cannot be read ({s['published_error']}): "
+                   f"publish again with `parkwatch validate && parkwatch publish`")
     if not s["published_db"]:
         out.append(f"nothing published in {s['home']} yet: run `parkwatch run` (or `parkwatch demo` for the demo portal)")
     for err in s["registry_errors"]:

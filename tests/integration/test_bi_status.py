@@ -125,3 +125,11 @@ def test_cli_status_json_and_table(home):
     for text in ("last runs", "sites", "published marts", "indicators", "Data Docs", "file:///tmp/dd/index.html",
                  "review queue 1 rows", site["stale"], "stale", "failed", "needs attention"):
         assert text in table.stdout, text
+
+
+def test_a_damaged_published_file_is_reported_not_raised(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
+    (tmp_path / "parks.duckdb").write_bytes(b"not a duckdb file" * 100)
+    s = status(now=NOW)
+    assert s["published_error"] and s["rows"] == {}
+    assert any("cannot be read" in p and "parkwatch publish" in p for p in s["problems"])
