@@ -108,6 +108,7 @@ class ChildRun:
     peak_rss_mb: float  # the child's (and its waited-for descendants') largest resident set, from the kernel
     returncode: int
     output: str
+    cpu_s: float = 0.0  # user + system CPU time of the child and its waited-for descendants
 
 
 def run_child(cmd: list[str], env: dict | None = None, cwd: str | Path | None = None,
@@ -149,7 +150,8 @@ def run_child(cmd: list[str], env: dict | None = None, cwd: str | Path | None = 
     finally:
         if log is not None and not out.closed:
             out.close()
-    return ChildRun(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024.0, returncode=proc.returncode, output=text)
+    return ChildRun(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024.0, returncode=proc.returncode, output=text,
+                    cpu_s=usage.ru_utime + usage.ru_stime)
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:

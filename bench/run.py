@@ -22,10 +22,11 @@ from bench.harness import Results, write_results
 STAGES = ["extract", "crawl", "dbt", "gx", "demo"]
 SIZES = {
     # crawl: sites × pages per site; extract: sites × pages per site; dbt: landed pages; gx: indicator rows
-    "quick": {"crawl_sites": 5, "crawl_pages": 200, "extract_sites": 5, "extract_pages": 200,
-              "dbt_pages": 2_000, "gx_rows": 200_000},
+    # airflow_budget_s: seconds of `airflow dags test` demo runs quick mode allows (one run at least)
+    "quick": {"crawl_sites": 4, "crawl_pages": 100, "extract_sites": 5, "extract_pages": 60,
+              "dbt_pages": 1_000, "gx_rows": 100_000, "airflow_budget_s": 300},
     "full": {"crawl_sites": 10, "crawl_pages": 200, "extract_sites": 10, "extract_pages": 200,
-             "dbt_pages": 10_000, "gx_rows": 1_000_000},
+             "dbt_pages": 10_000, "gx_rows": 1_000_000, "airflow_budget_s": None},
 }
 OUT_DIR = Path(__file__).resolve().parent
 
@@ -58,7 +59,7 @@ def run(mode: str = "quick", only: list[str] | None = None, repeats: int = 3, ou
                         dbt_home = stages.prepare_build(work / "gx-source", sizes["dbt_pages"])
                     stages.gx(results, work / "gx", dbt_home, sizes["gx_rows"], repeats)
                 elif name == "demo":
-                    stages.demo(results, work / "demo", repeats)
+                    stages.demo(results, work / "demo", repeats, sizes["airflow_budget_s"])
             except Exception as exc:  # noqa: BLE001 - record it, measure the rest
                 info["error"] = f"{type(exc).__name__}: {exc}"
                 traceback.print_exc()
