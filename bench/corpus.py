@@ -7,7 +7,6 @@ raw zone with parkwatch's own landing code for the warehouse stages.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path

@@ -231,10 +231,14 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
         exe = pw_build.dbt_executable()
     project = str(pw_build.config.dbt_dir())
 
+    nodes: dict[str, dict[str, list[float]]] = {"full": {}, "incremental": {}}
+
     def dbt_build(full: bool, tag: str):
         args = [exe, "build"] + (["--full-refresh"] if full else []) + ["--project-dir", project]
         run = run_child(args, env=env, cwd=project, log=work / f"dbt-{tag}.log")
         parsed = re.findall(r"int_parsed_pages: parsed (\d+)", run.output)
+        for node, secs in node_timings(Path(env["DBT_TARGET_PATH"]) / "run_results.json").items():
+            nodes["full" if full else "incremental"].setdefault(node, []).append(secs)
         return run, int(parsed[-1]) if parsed else None
 
     full_s, inc_s, ratios, rss, problems, cpu = [], [], [], [], [], []
@@ -270,7 +274,22 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
     _support(results, "dbt_full_s_measured", full_s, "s", f"full refresh at {len(base)} pages, unscaled")
     _support(results, "dbt_incremental_s", inc_s, "s", f"incremental build, {len(new)} new pages")
     _support(results, "dbt_full_cpu_s", cpu, "s", f"CPU time (user + system) of the full refresh at {len(base)} pages")
+    # dbt's own profile: the slowest nodes of each kind of build (run_results.json)
+    for kind, timings in nodes.items():
+        slowest = sorted(timings.items(), key=lambda kv: -summarise(kv[1])["median"])[:4]
+        for node, secs in slowest:
+            _support(results, f"dbt {kind}: {node}", secs, "s", f"node time in the {kind} build (run_results.json)")
+
     return home
+
+
+def node_timings(run_results: Path) -> dict[str, float]:
+    """Seconds per dbt node (model, seed, test) of the last run, from dbt's run_results.json."""
+    try:
+        data = json.loads(run_results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {r["unique_id"].split(".", 2)[-1]: float(r.get("execution_time") or 0) for r in data.get("results", [])}
 
 
 def prepare_build(work: Path, n_pages: int) -> Path:
