@@ -398,14 +398,23 @@ def parse_hanweb_window(xml: str, window_url: str, proxy: dict, selectors: "Sele
 
 # ---------------------------------------------------------------------------- pages
 
-def attachment_links(html: str, page_url: str, selectors: "Selectors | None" = None) -> list[tuple[str, str]]:
+_ATTACHMENT_HINT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd)\b|down(load)?file|download\.|DownloadAttach", re.I)
+
+
+def attachment_links(html: str, page_url: str, selectors: "Selectors | None" = None, tree=None) -> list[tuple[str, str]]:
     """(URL, link text) of the documents a page links as attachments, in page order."""
-    tree = _tree(html)
-    anchors = tree.cssselect(selectors.attachment) if selectors is not None and selectors.attachment else tree.iter("a")
+    configured = selectors is not None and selectors.attachment
+    if not configured and not _ATTACHMENT_HINT.search(html):
+        return []  # most pages cite nothing: skip building a tree
+    tree = tree if tree is not None else _tree(html)
+    anchors = tree.cssselect(selectors.attachment) if configured else tree.iter("a")
     out: dict[str, str] = {}
     for a in anchors:
-        url = normalise_url(page_url, a.get("href", ""))
+        href = a.get("href", "")
         text = _text(a)
+        if not configured and not (_ATTACHMENT_HINT.search(href) or _ATTACHMENT_HINT.search(text)):
+            continue
+        url = normalise_url(page_url, href)
         if url and url not in out and is_attachment(url, text):
             out[url] = text[:200]
     return list(out.items())
@@ -434,6 +443,8 @@ def challenge_reason(status: int, body: bytes) -> str | None:
 
 def is_soft_404(html: str) -> bool:
     """A page answered 200 that says it does not exist (title or heading, or a short page saying so)."""
+    if not _SOFT_404.search(html):
+        return False  # the usual case, without building a tree
     tree = _tree(html)
     for node in tree.iter("title", "h1", "h2", "h3"):
         if _SOFT_404.search(_text(node)):

@@ -167,8 +167,8 @@ class Site(BaseModel):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
-        netloc = parts.netloc.lower()
-        if netloc == urlsplit(self.base_url).netloc.lower():
+        netloc = _host_port(parts)
+        if netloc == _host_port(urlsplit(self.base_url)):  # http → https of the same host stays the site's
             return True
         host = (parts.hostname or "").lower()
         for allowed in self.allow_hosts:
@@ -180,6 +180,16 @@ class Site(BaseModel):
             if ":" not in allowed and host == name:
                 return True
         return False
+
+
+def _host_port(parts) -> str:
+    """host[:port] with the scheme's default port dropped."""
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return parts.netloc.lower()
+    return host if port in (None, 80, 443) else f"{host}:{port}"
 
 
 @dataclass(frozen=True)

@@ -32,21 +32,33 @@ class LandingPipeline:
         self.manifest.close()
 
     def process_item(self, item, spider=None):
+        """Store the body in a worker thread (write + fsync must not stall the crawl), then write
+        the manifest line on the reactor thread, so lines never interleave and always follow
+        their bytes."""
+        from twisted.internet.threads import deferToThread
+
         spider = spider or self.crawler.spider
+        body = item.get("body")
+        if body is None or (item["outcome"] == "landed" and item.get("not_modified")):
+            return self._record(spider, item, None)
+        d = deferToThread(self.store.put, body)
+        d.addCallback(lambda stored: self._record(spider, item, stored))
+        return d
+
+    def _record(self, spider, item, stored):
         fields = {k: v for k, v in item.items() if k in _LINE_FIELDS and v is not None}
         line = ManifestLine(run_id=spider.run_id, site_id=spider.site.id, logical_date=spider.logical_date,
                             park_ids=list(spider.site.parks), **fields)
         prev = spider.state.latest(line.url) if line.kind != "list" else None
         if line.kind == "page" and not line.list_date and line.url in spider.plan.listed:
             line.list_title, line.list_date = spider.plan.listed[line.url]
-        body = item.get("body")
         if line.outcome == "landed" and item.get("not_modified"):
             line.sha256, line.object_path = prev["sha256"], prev.get("object_path")
             line.size, line.content_type = prev.get("size"), line.content_type or prev.get("content_type")
             line.change = "unchanged"
-        elif body is not None:
-            line.sha256, line.object_path = self.store.put(body)
-            line.size = len(body)
+        elif stored is not None:
+            line.sha256, line.object_path = stored
+            line.size = len(item["body"])
             if line.outcome == "landed" and line.kind != "list":
                 line.change = "new" if prev is None else ("unchanged" if prev["sha256"] == line.sha256 else "revised")
         row = asdict(line)

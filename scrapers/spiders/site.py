@@ -111,7 +111,7 @@ class SiteSpider(scrapy.Spider):
         if response.status != 200:
             yield self._failed(response, f"http_{response.status}")
             return
-        declared = detected = None
+        declared = detected = text = None
         if meta["kind"] == "page":
             text, declared, detected = decode_body(response, self.site.encoding)
             if is_soft_404(text):

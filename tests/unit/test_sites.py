@@ -108,6 +108,9 @@ def test_own_hosts(tmp_path):
     assert site.owns("http://img.cdn.example.gov.cn/b.pdf") and site.owns("http://cdn.example.gov.cn/b.pdf")
     assert not site.owns("http://evil-cdn.example.gov.cn/b.pdf")
     assert not site.owns("http://example.gov.cn.evil.com/") and not site.owns("ftp://127.0.1.9:8700/")
+    plain = site.model_copy(update={"base_url": "http://www.example.gov.cn/"})
+    assert plain.owns("https://www.example.gov.cn/a.html") and plain.owns("http://WWW.example.gov.cn:80/a.html")
+    assert not plain.owns("http://www.example.gov.cn:8080/a.html")
 
 
 @pytest.mark.parametrize("change,field", [

@@ -266,3 +266,21 @@ def test_decode_body_reports_declared_and_detected():
     text, declared, detected = decode_body(HtmlResponse("http://a/", body="<p>园区</p>".encode("gbk"),
                                                         headers={"Content-Type": "text/html"}), hint="gbk")
     assert text == "<p>园区</p>" and declared is None and detected == "gb18030"  # GBK read as its superset
+
+
+def test_a_second_crawl_of_the_same_site_refuses_to_start(tmp_path):
+    import fcntl
+
+    from scrapers.run import main
+
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "s.yaml").write_text("id: s\nname: s\nparks: [p]\nbase_url: 'http://a.example/'\n"
+                                  "sections: [{kind: news, start_urls: [news/index.html]}]\n", encoding="utf-8")
+    lock = tmp_path / "raw" / "locks" / "s.lock"
+    lock.parent.mkdir(parents=True)
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert main(["--site", "s", "--run-id", "2024-01-01T000000", "--raw-root", str(tmp_path / "raw"),
+                     "--sites-dir", str(sites)]) == 3
+    assert not (tmp_path / "raw" / "manifests").exists()
