@@ -56,6 +56,7 @@ def reader_main(db: str, out: str, stop: str, threads: int, session_pause: float
 
     lock = threading.Lock()
     fh = open(out, "a", encoding="utf-8")
+    deadline = time.monotonic() + 1200  # stops by itself if the test never says stop
 
     def record(**kw):
         with lock:
@@ -67,7 +68,7 @@ def reader_main(db: str, out: str, stop: str, threads: int, session_pause: float
 
     def loop(mode):
         engine = attach if mode == "attach" else superset
-        while not os.path.exists(stop):
+        while not os.path.exists(stop) and time.monotonic() < deadline:
             try:
                 with engine.connect() as con:
                     first = probe(con)
