@@ -91,6 +91,7 @@ def published_report(tmp_path_factory):
     return Path(report)
 
 
+@pytest.mark.timeout(2400)  # may apt-get install chromium and a CJK font first
 def test_report_renders_in_headless_chromium(browser_ready, published_report, tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -206,6 +206,7 @@ def publish_build(home: Path, build_copy: Path | None = None) -> tuple[str, list
     return answer[0], answer
 
 
+@pytest.mark.timeout(1800)  # two crawls, two builds and four validations on a shared 2-core machine
 def test_superset_reads_during_transform_and_publishes(warehouse, monkeypatch):
     home = warehouse
     monkeypatch.setenv("PARKWATCH_HOME", str(home))
