@@ -2,6 +2,7 @@
 with landed as (
     select * from {{ ref('stg_raw__manifest') }}
     where outcome = 'landed'
+      and coalesce(fetch_kind, 'page') = 'page'  -- list pages and attachments are landed, not parsed as documents
 ),
 
 versions as (

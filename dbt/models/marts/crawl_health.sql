@@ -37,9 +37,16 @@ runs as (
         min(m.fetched_at)                                             as started_at,
         max(m.fetched_at)                                             as finished_at,
         count(*)                                                      as pages_seen,
-        count(*) filter (where m.outcome = 'landed')                  as pages_landed,
+        count(*) filter (where m.outcome = 'landed' and coalesce(m.fetch_kind, 'page') = 'page') as pages_landed,
+        count(*) filter (where m.outcome = 'landed' and m.fetch_kind = 'attachment') as attachments_landed,
         count(*) filter (where m.outcome = 'landed' and f.first_run_id = m.run_id) as pages_new_content,
-        count(*) filter (where m.outcome = 'failed')                  as pages_failed
+        count(*) filter (where m.outcome = 'landed' and m.change_kind = 'revised')   as pages_revised,
+        count(*) filter (where m.outcome = 'landed' and m.change_kind = 'unchanged') as pages_unchanged,
+        count(*) filter (where m.outcome = 'failed' and m.failure_reason in ('robots', 'offsite', 'private_address'))
+                                                                      as pages_skipped,
+        count(*) filter (where m.outcome = 'failed'
+                         and coalesce(m.failure_reason, '') not in ('robots', 'offsite', 'private_address'))
+                                                                      as pages_failed
     from manifest as m
     left join first_seen as f using (content_sha256)
     group by 1, 2
@@ -53,11 +60,16 @@ select
     r.finished_at,
     r.pages_seen,
     r.pages_landed,
+    r.attachments_landed,
     r.pages_new_content,
+    r.pages_revised,
+    r.pages_unchanged,
+    r.pages_skipped,
     r.pages_failed,
     (select to_json(map_from_entries(list({'k': reason, 'v': n})))
        from (select coalesce(failure_reason, 'unknown') as reason, count(*) as n
                from manifest x where x.run_id = r.run_id and x.site_id = r.site_id and x.outcome = 'failed'
+                and coalesce(x.failure_reason, '') not in ('robots', 'offsite', 'private_address')
               group by 1)) as failed_by_reason,
     y.documents        as site_documents,
     y.documents_with_facts,

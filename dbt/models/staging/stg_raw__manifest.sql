@@ -15,5 +15,7 @@ select
     cast(referer as varchar)      as referer,
     cast(reason as varchar)       as failure_reason,
     cast(logical_date as date)    as logical_date,
-    cast(park_ids as varchar[])   as park_ids
+    cast(park_ids as varchar[])   as park_ids,
+    cast(kind as varchar)         as fetch_kind,    -- page | attachment | list
+    cast(change as varchar)       as change_kind    -- new | revised | unchanged
 from {{ source('raw', 'manifest') }}
