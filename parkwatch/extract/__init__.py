@@ -6,10 +6,10 @@ Pure functions; nothing here touches the network, the filesystem or a database.
 from __future__ import annotations
 
 from parkwatch.extract.common import classify_doc_type, parse_date
-from parkwatch.extract.decode import charset_from_content_type, decode_html
+from parkwatch.extract.decode import binary_kind, charset_from_content_type, decode_html
 from parkwatch.extract.model import DOC_TYPES, Document
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.3.1"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -24,6 +24,30 @@ __all__ = [
 def _looks_plain(content_type: str | None, url: str | None) -> bool:
     ct = (content_type or "").lower()
     return ct.startswith("text/plain") or bool(url and url.lower().endswith(".txt"))
+
+
+def strip_script_blocks(text: str) -> str:
+    """Text without <script>/<style> blocks (a page mislabelled as text/plain): script source is
+    neither run nor read as text. An unclosed block runs to the end, as in a browser. Linear time."""
+    low = text.lower()
+    if "<script" not in low and "<style" not in low:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        starts = [j for j in (low.find("<script", i), low.find("<style", i)) if j >= 0]
+        if not starts:
+            break
+        j = min(starts)
+        close = "</script" if low.startswith("<script", j) else "</style"
+        out.append(text[i:j])
+        k = low.find(close, j)
+        if k < 0:
+            i = len(text)
+            break
+        end = low.find(">", k)
+        i = len(text) if end < 0 else end + 1
+    out.append(text[i:])
+    return "".join(out)
 
 
 def parse_document(data: bytes | str, url: str | None = None,
@@ -46,7 +70,12 @@ def _parse(data: bytes | str, url: str | None, content_type: str | None) -> Docu
     if data is None:
         return Document(url=url, error="no data")
     if isinstance(data, (bytes, bytearray, memoryview)):
-        text, encoding = decode_html(bytes(data), charset_from_content_type(content_type))
+        data = bytes(data)
+        kind = binary_kind(data)
+        if kind:
+            return Document(url=url, error=f"not a text page: {kind} ({len(data)} bytes"
+                                           f"{', served as ' + content_type if content_type else ''})"[:500])
+        text, encoding = decode_html(data, charset_from_content_type(content_type))
     elif isinstance(data, str):
         text, encoding = data, None
     else:
@@ -54,9 +83,9 @@ def _parse(data: bytes | str, url: str | None, content_type: str | None) -> Docu
     if not text.strip():
         return Document(url=url, encoding=encoding, error="empty document")
     if not _looks_plain(content_type, url) and is_html(text):
-        fields = parse_html(text, url)
+        fields = parse_html(text, url)  # lxml: <script>/<style> are dropped, never run
     else:
-        fields = parse_plain(text)
+        fields = parse_plain(strip_script_blocks(text))
     doc = Document(url=url, encoding=encoding, **fields)
     doc.doc_type = classify_doc_type(doc.title, doc.body, doc.metadata)
     if not doc.body and not doc.title:

@@ -28,6 +28,38 @@ _ALIASES = {
 _PERMISSIVE = {"latin-1", "iso8859-1", "cp1252", "ascii"}
 
 
+# Leading bytes of file formats that are not pages (attachments, images, archives, compressed bodies).
+_MAGIC = (
+    (b"%PDF-", "PDF document"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"), (b"\xff\xd8\xff", "JPEG image"), (b"PK\x03\x04", "ZIP archive (docx/xlsx/zip)"),
+    (b"\x1f\x8b", "gzip-compressed data"), (b"Rar!\x1a\x07", "RAR archive"), (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls/wps)"), (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"BZh91AY&SY", "bzip2-compressed data"), (b"wOFF", "WOFF font"), (b"wOF2", "WOFF2 font"),
+    (b"\x00asm", "WebAssembly"), (b"\x7fELF", "ELF executable"), (b"MZ\x90\x00", "Windows executable"),
+)
+# control bytes that never occur in text (tab, LF, VT, FF, CR and the ISO-2022 shifts/escape do)
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 14, 15, 27)) + b"\x7f"
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What ``data`` is when it is not text (a PDF, an image, an archive, random bytes), else None.
+
+    Magic numbers first; then the share of control bytes in the first 8 KB (UTF-16 with a BOM is
+    text)."""
+    if not data:
+        return None
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    head = data[:8192]
+    controls = sum(head.count(c) for c in _CONTROL)
+    if controls > max(8, len(head) // 20):
+        return "binary data"
+    return None
+
+
 def normalize_charset(name: str | None) -> str | None:
     """Canonical codec name (GB2312/GBK → gb18030); None when Python does not know it."""
     if not name:

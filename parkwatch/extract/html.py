@@ -83,8 +83,17 @@ def _strip_chrome(root) -> None:
             el.drop_tree() if el.getparent() is not None else None
 
 
+def _attr_key(el) -> str:
+    """class and id of an element, for the chrome/date tests; a hostile page's megabyte-long
+    attribute is cut (real class lists are short), so testing it stays cheap."""
+    return " ".join(filter(None, (el.get("class"), el.get("id"))))[:_MAX_KEY]
+
+
+_MAX_KEY = 256
+
+
 def _is_chrome(el) -> bool:
-    key = " ".join(filter(None, (el.get("class"), el.get("id"))))
+    key = _attr_key(el)
     return bool(key) and bool(_CHROME_RE.search(key))
 
 
@@ -228,8 +237,14 @@ def attachments(root, base_url: str | None) -> list[dict]:
     return out
 
 
+# An opening tag longer than this (thousands of attributes, a megabyte of class names: a hostile
+# page) keeps its name and loses its attributes; libxml2 checks attributes pairwise (quadratic time).
+_LONG_TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,15})\b[^<>]{8192,}>")
+
+
 def _to_root(text: str):
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    text = _LONG_TAG_RE.sub(r"<\1>", text)
     return lxml.html.fromstring(text)
 
 
@@ -273,7 +288,7 @@ _DATE_CLASS_RE = re.compile(r"time|date|pubtime|fbsj|fbrq|publish", re.IGNORECAS
 
 def _date_near_title(root) -> str | None:
     for el in root.iter("span", "div", "p", "em", "i", "time", "font", "td", "li"):
-        key = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        key = _attr_key(el)
         if key and _DATE_CLASS_RE.search(key) and len(_text(el)) <= 40 and parse_date(_text(el)):
             return parse_date(_text(el))
     lines = clean_text(block_text(root)).split("\n")
@@ -304,7 +319,8 @@ def _date_from_url(url: str | None) -> str | None:
 
 def is_html(text: str) -> bool:
     """True when the text carries HTML markup."""
-    return bool(re.search(r"<\s*(?:html|body|head|div|p|table|meta|span|br|a\s|h[1-6]|!doctype)\b",
+    return bool(re.search(r"<\s*(?:html|body|head|div|p|table|meta|span|br|a\s|h[1-6]|!doctype|script|style|"
+                          r"title|noscript|iframe|section|article|ul|li|img|font|center)\b",
                           text[:5000], re.IGNORECASE))
 
 

@@ -123,7 +123,8 @@ def _quantities(sentence: str) -> list[Quantity]:
     return out
 
 
-_AMT = r"[\d.]+\s*(?:万亿|亿|千万|百万|万)?元"
+# starts at the head of a number and is bounded, so a page with a 30 000-digit run stays linear
+_AMT = r"(?<![\d.])[\d.]{1,24}\s*(?:万亿|亿|千万|百万|万)?元"
 _QUALIFIER_RE = re.compile(
     rf"(?:突破|超过|超|达到|在)\s*{_AMT}(?:\s*[、和及]\s*{_AMT})*\s*(?:以上)?\s*(?=的|且|项目|企业|工业企业|产业项目)"
     rf"|{_AMT}\s*以上\s*(?=的|且|项目|企业|工业企业|产业项目)"
@@ -464,11 +465,29 @@ def _group_subjects(sentence: str, group: list[Quantity], sp: SubjectParse, pre:
     return [(x, subject) for x in group], consumed
 
 
+# Real sentences stay under ~500 characters; a longer run (a hostile page, a text without full
+# stops) is cut at a clause mark, so the per-sentence work (quadratic in its length) stays bounded.
+_MAX_SENTENCE = 1000
+_CLAUSE_MARKS = ",，;；、 "
+
+
+def _sentences(paragraph: str):
+    for m in _SENT_RE.finditer(paragraph):
+        sentence = m.group(0)
+        while len(sentence) > _MAX_SENTENCE:
+            window = sentence[:_MAX_SENTENCE]
+            cut = max(window.rfind(c) for c in _CLAUSE_MARKS) + 1
+            if cut < _MAX_SENTENCE // 2:
+                cut = _MAX_SENTENCE
+            yield sentence[:cut]
+            sentence = sentence[cut:]
+        yield sentence
+
+
 def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[dict]:
     para = _Para()
     out: list[dict] = []
-    for i, m in enumerate(_SENT_RE.finditer(paragraph)):
-        sentence = m.group(0)
+    for i, sentence in enumerate(_sentences(paragraph)):
         if not sentence.strip():
             continue
         start = len(para.facts)

@@ -133,17 +133,30 @@ def named_projects(sentence: str, following: str = "") -> list[dict]:
     return out
 
 
-_ITEMS_DENG_RE = re.compile(r"(?P<items>[^,，;；:：。]+?)等(?:重点|新建|重大)?项目")
+_DENG_RE = re.compile(r"等(?:重点|新建|重大)?项目")
+_CLAUSE_RE = re.compile(r"[^,，;；:：。]+")
+
+
+def _items_deng(sentence: str) -> tuple[str, int] | None:
+    """(items, end) of the first "A、B等重点项目" clause: the text from the clause start up to the
+    first 等…项目 in it. (The regex ``[^,…]+?等项目`` gave the same, in quadratic time on a long
+    clause; this scans each clause once.)"""
+    for clause in _CLAUSE_RE.finditer(sentence):
+        m = _DENG_RE.search(sentence, clause.start() + 1, clause.end())
+        if m:
+            return sentence[clause.start():m.start()], m.end()
+    return None
 
 
 def _listed_with_capacity(sentence: str) -> list[dict]:
     """年产340亿只一次性手套、30万吨医药中间体等重点项目: each item with a capacity is a project."""
-    m = _ITEMS_DENG_RE.search(sentence)
-    if not m:
+    found = _items_deng(sentence)
+    if not found:
         return []
-    status = project_status(sentence[m.end():])
+    items, end = found
+    status = project_status(sentence[end:])
     out = []
-    for item in re.split(r"、|和|及", m.group("items")):
+    for item in re.split(r"、|和|及", items):
         cap_value, cap_unit = _capacity(item)
         if cap_value is not None:
             out.append(_record(name=f"{item.strip()}项目", capacity_value=cap_value, capacity_unit=cap_unit,

@@ -27,7 +27,10 @@ _ONE_GLOSS_RE = re.compile(_GLOSS)
 
 # characters NFKC would change but that carry meaning here
 _KEEP_WIDTH = set("…〔〕【】")
-_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad]")
+# zero-width and soft-hyphen characters, C0/C1 control characters (NUL from a broken page) and
+# U+FFFD (a byte that did not decode): none of them carries text
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad"
+                           "\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 def is_cjk(ch: str) -> bool:
