@@ -5,6 +5,8 @@ Pure functions; nothing here touches the network, the filesystem or a database.
 
 from __future__ import annotations
 
+import re
+
 from parkwatch.extract.common import classify_doc_type, parse_date
 from parkwatch.extract.decode import binary_kind, charset_from_content_type, decode_html
 from parkwatch.extract.model import DOC_TYPES, Document
@@ -24,6 +26,16 @@ __all__ = [
 def _looks_plain(content_type: str | None, url: str | None) -> bool:
     ct = (content_type or "").lower()
     return ct.startswith("text/plain") or bool(url and url.lower().endswith(".txt"))
+
+
+_HTML_DOCUMENT_RE = re.compile(r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html)\b",
+                               re.IGNORECASE | re.DOTALL)
+
+
+def _is_html_document(text: str) -> bool:
+    """A whole HTML document (<!DOCTYPE html> or <html> first), whatever the server called it:
+    its markup (event handlers, <noscript>, <template>) must not be read as text."""
+    return bool(_HTML_DOCUMENT_RE.match(text[:5000]))
 
 
 def strip_script_blocks(text: str) -> str:
@@ -82,7 +94,7 @@ def _parse(data: bytes | str, url: str | None, content_type: str | None) -> Docu
         return Document(url=url, error=f"unsupported input type {type(data).__name__}")
     if not text.strip():
         return Document(url=url, encoding=encoding, error="empty document")
-    if not _looks_plain(content_type, url) and is_html(text):
+    if _is_html_document(text) or (not _looks_plain(content_type, url) and is_html(text)):
         fields = parse_html(text, url)  # lxml: <script>/<style> are dropped, never run
     else:
         fields = parse_plain(strip_script_blocks(text))
