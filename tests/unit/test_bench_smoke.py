@@ -35,3 +35,29 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
     assert data["supporting"]["crawl_coverage"]["median"] == 1.0  # both spiders reached every page
     md = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "| `crawl_vs_bare_ratio` |" in md and "≥ 0.8" in md
+
+
+def test_landing_replication_and_dbt_timings_helpers(tmp_path):
+    import duckdb
+
+    from bench import corpus, stages
+    from parkwatch.landing import read_manifests
+
+    pages = corpus.render(corpus.sites(1, 3))
+    assert corpus.land(pages, tmp_path / "raw", "T060000") == 3
+    rows = read_manifests(tmp_path / "raw")
+    assert {r["url"] for r in rows} == {p.url for p in pages}
+    assert all((tmp_path / "raw" / r["object_path"]).read_bytes() for r in rows)
+
+    db = tmp_path / "build.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.indicators as select 'f' || i as fact_id, 'd' as doc_id, i as value "
+                    "from range(7) t(i)")
+    assert stages.replicate_indicators(db, 20) == (7, 3, 20)
+    with duckdb.connect(str(db)) as con:
+        assert con.execute("select count(distinct fact_id) from marts.indicators").fetchone()[0] == 20
+
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": [
+        {"unique_id": "model.parkwatch.int_parsed_pages", "execution_time": 2.5}]}), encoding="utf-8")
+    assert stages.node_timings(tmp_path / "run_results.json") == {"int_parsed_pages": 2.5}
