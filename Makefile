@@ -22,8 +22,9 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Airflow standalone (SQLite, LocalExecutor) + the demo portal; UI on http://localhost:8080 (login printed).
 up: setup
-	@echo "make up: not yet — Airflow standalone with the demo portal comes with the orchestration issue (#8)."
+	$(BIN)/python -m parkwatch.up
 
 # Quick by default (about 15 minutes here); BENCH_FULL=1 for the issue's sizes. Writes bench/results.{md,json}.
 # The bench group (trafilatura, jionlp, pyinstrument) is added to the dev tools, never instead of them.

@@ -24,6 +24,9 @@ POOLS = {"crawl": (4, "site crawls"), "warehouse": (1, "the single DuckDB writer
 # that a single one-slot worker serves (DuckDB allows one writer).
 CRAWL_QUEUE = "crawl"
 WAREHOUSE_QUEUE = "warehouse"
+# Imported once by a warehouse Celery worker before it forks, so each dbt task skips the import
+# (seconds per task): AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS=parkwatch.orchestration.WAREHOUSE_CELERY_CONFIG
+WAREHOUSE_PRELOAD = ("dbt.cli.main", "dbt.adapters.duckdb", "cosmos.operators.local", "duckdb")
 # Nothing leaves the machine: Airflow's usage data, Cosmos's and dbt's telemetry are off.
 NO_PHONE_HOME = {
     "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
@@ -57,6 +60,14 @@ def airflow_env(extra: dict | None = None) -> dict[str, str]:
     return env
 
 
+def hostname() -> str:
+    """``[core] hostname_callable``: PARKWATCH_WORKER_NAME when set (e.g. ``crawl-1``), so the UI
+    tells which worker ran a task even when several run on one machine; else the FQDN."""
+    import socket
+
+    return os.environ.get("PARKWATCH_WORKER_NAME") or socket.getfqdn()
+
+
 def local_date(context: dict) -> str:
     """The run's logical date as YYYY-MM-DD in Asia/Shanghai (``ds`` is the UTC date, a day
     early for runs before 08:00 Shanghai time). Manual runs without a logical date use the
@@ -79,7 +90,8 @@ def _airflow(*args: str, env: dict, log: Path) -> None:
 
 
 def prepare(env: dict) -> Path:
-    """Migrate the metadata DB (idempotent) and create the pools; returns the log file."""
+    """The dbt manifest (when stale), the metadata DB migrated (idempotent) and the pools;
+    returns the log file."""
     home = Path(env["AIRFLOW_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     log = home / "demo.log"
@@ -105,11 +117,13 @@ def manifest_path() -> Path:
 
 
 def _dbt_sources() -> list[Path]:
+    """Files and folders of the dbt project (a folder's mtime moves when a file is removed or renamed)."""
     root = config.dbt_dir()
-    files = [root / "dbt_project.yml", root / "profiles.yml"]
+    paths = [root, root / "dbt_project.yml", root / "profiles.yml"]
     for sub in ("models", "seeds", "macros", "tests", "snapshots", "analyses"):
-        files += [p for p in (root / sub).rglob("*") if p.is_file()]
-    return [p for p in files if p.exists()]
+        if (root / sub).exists():
+            paths += [root / sub, *(root / sub).rglob("*")]
+    return [p for p in paths if p.exists()]
 
 
 def manifest_is_stale(path: Path | None = None) -> bool:
@@ -212,6 +226,17 @@ def dbt_task_group(group_id: str = "dbt", **operator_args):
                                    should_detach_multiple_parents_tests=True),
         operator_args={"append_env": True, **operator_args},
     )
+
+
+def __getattr__(name: str):
+    """``WAREHOUSE_CELERY_CONFIG``: Airflow's default Celery config plus the preloaded modules
+    (built on first access, so importing this module never imports the Celery provider)."""
+    if name == "WAREHOUSE_CELERY_CONFIG":
+        from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
+
+        return {**DEFAULT_CELERY_CONFIG,
+                "imports": tuple(DEFAULT_CELERY_CONFIG.get("imports") or ()) + WAREHOUSE_PRELOAD}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,50 @@
+"""``make up`` (``python -m parkwatch.up``): Airflow standalone on SQLite with the LocalExecutor and
+the demo portal reach a healthy API and UI within two minutes, the daily crawl run succeeds
+there, and everything is stopped afterwards. Ports are free loopback ports, not 8080.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.airflow, pytest.mark.timeout(1500)]
+ROOT = Path(__file__).resolve().parents[2]
+BUDGET_S = float(os.environ.get("PARKWATCH_UP_BUDGET_S") or 120)  # the acceptance criterion
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_up_is_healthy_within_two_minutes_and_runs_the_daily_crawl(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PARKWATCH_HOME": str(tmp_path / "home")}
+    env.pop("PARKWATCH_PORTAL_PORT", None)
+    proc = subprocess.run([sys.executable, "-m", "parkwatch.up", "--check", "--port", str(port), "--portal-port", "0",
+                           "--timeout", str(BUDGET_S), "--run-timeout", "900"],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=1400)
+    out = proc.stdout
+    log = tmp_path / "home" / "airflow" / "standalone.log"
+    tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+    assert proc.returncode == 0, f"{out}\n{proc.stderr[-3000:]}\n--- standalone.log ---\n{tail}"
+    healthy = float(re.search(r"Airflow healthy after ([\d.]+)s", out).group(1))
+    assert healthy <= BUDGET_S
+    assert re.search(rf"Airflow UI +http://localhost:{port}/ +login: admin / \S+", out), out
+    assert re.search(r"parkwatch_crawl run \S+ \(scheduled, .*\): success", out), out
+    assert "stopped" in out
+    assert not listening(port), "the API server still listens after the check"
+    print(f"make up: healthy after {healthy:.1f}s")
