@@ -48,3 +48,45 @@ def test_up_is_healthy_within_two_minutes_and_runs_the_daily_crawl(tmp_path):
     assert "stopped" in out
     assert not listening(port), "the API server still listens after the check"
     print(f"make up: healthy after {healthy:.1f}s")
+
+
+class FakeApi:
+    """Answers the follower's one question: which crawl run is queued or running."""
+
+    def __init__(self):
+        self.runs: list[dict] = []
+
+    def get(self, path: str):
+        assert path.startswith("/api/v2/dags/parkwatch_crawl/dagRuns?state=queued&state=running")
+        return {"dag_runs": self.runs}
+
+
+def test_portal_clock_follows_the_crawl_run_in_progress():
+    import time
+    import urllib.error
+    import urllib.request
+
+    from parkwatch.up import PortalClock
+
+    clock = PortalClock(0, "2024-06-20").start()
+    api = FakeApi()
+    try:
+        port = clock.port
+        clock.follow(api, interval=0.1)
+        url = clock.portal.site_urls["qingchuan-hitech"] + "xwdt/202406/t20240621_483771.html"  # published 06-21
+
+        def status() -> int:
+            try:
+                return urllib.request.urlopen(url, timeout=5).status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        assert status() == 404
+        api.runs = [{"logical_date": "2024-06-20T22:00:00Z", "run_after": "2024-06-20T22:00:00Z"}]  # 06:00 on 06-21
+        deadline = time.monotonic() + 10
+        while clock.today != "2024-06-21" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert clock.today == "2024-06-21" and clock.port == port, "same port, so the same URLs"
+        assert status() == 200
+    finally:
+        clock.stop()
