@@ -213,10 +213,13 @@ def dbt_task_group(group_id: str = "dbt", **operator_args):
     dbt_dir = config.dbt_dir()
     env = {name: "{{ parkwatch_dbt_env('%s') }}" % name for name in DBT_TASK_ENV}
     env["DBT_TARGET_PATH"] = "target"  # Cosmos reads run results from the task's own project copy
+    project = ProjectConfig(dbt_project_path=dbt_dir, manifest_path=path, install_dbt_deps=False, env_vars=env)
+    # A local file, read as one: Cosmos wraps it in an ObjectStoragePath, whose first read makes
+    # Airflow load every plugin for lineage (Cosmos's own imports FastAPI), seconds per parse.
+    project.manifest_path = path
     return DbtTaskGroup(
         group_id=group_id,
-        project_config=ProjectConfig(dbt_project_path=dbt_dir, manifest_path=path, install_dbt_deps=False,
-                                     env_vars=env),
+        project_config=project,
         profile_config=ProfileConfig(profile_name="parkwatch", target_name="local",
                                      profiles_yml_filepath=dbt_dir / "profiles.yml"),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER,

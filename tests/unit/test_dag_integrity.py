@@ -92,16 +92,45 @@ def dagbag(manifest):
     return bag
 
 
+# Parse one DAG file in a fresh interpreter that has Airflow loaded but nothing else, as the DAG
+# processor's parsing subprocess does (so Cosmos and the manifest are paid for, every time).
+TIMING_PROBE = """
+import json, sys, time
+import airflow.sdk  # noqa: F401
+from airflow.dag_processing.dagbag import DagBag
+started = time.perf_counter()
+bag = DagBag(dag_folder=sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - started, "dags": list(bag.dag_ids),
+                  "errors": {k: str(v) for k, v in bag.import_errors.items()}}))
+"""
+
+
+def timed_parse(path: Path) -> dict:
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", TIMING_PROBE, str(path)], env=dict(os.environ),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
-def test_dag_file_imports_fast_without_io(path, manifest, warehouse):
+def test_dag_file_imports_in_under_two_seconds(path, manifest, warehouse):
+    result = timed_parse(path)
+    assert result["errors"] == {} and result["dags"], result
+    if result["seconds"] >= IMPORT_BUDGET_S:  # one more try: a single CPU-starved moment on a shared CI box
+        result = timed_parse(path)
+    print(f"{path.name}: parsed in {result['seconds']:.2f}s")
+    assert result["seconds"] < IMPORT_BUDGET_S, f"{path.name} took {result['seconds']:.2f}s (budget {IMPORT_BUDGET_S}s)"
+
+
+@pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
+def test_dag_file_does_no_io_at_import(path, manifest, warehouse):
     import airflow.sdk  # noqa: F401
 
-    bag, seconds, events = load(path, audit=True)
+    bag, _, events = load(path, audit=True)
     assert bag.import_errors == {}, bag.import_errors
     assert bag.dags, f"{path.name} defines no DAG"
-    if seconds >= IMPORT_BUDGET_S:  # one more try: a single CPU-starved moment on a shared CI box
-        bag, seconds, _ = load(path)
-    assert seconds < IMPORT_BUDGET_S, f"{path.name} took {seconds:.2f}s to import (budget {IMPORT_BUDGET_S}s)"
 
     cache = _cosmos_cache_dir()
     forbidden = [e for e in events if e[0] not in ("open-read", "open-write")
