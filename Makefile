@@ -26,7 +26,7 @@ test: setup
 up: setup
 	$(BIN)/python -m parkwatch.up
 
-# Quick by default (about 15 minutes here); BENCH_FULL=1 for the issue's sizes. Writes bench/results.{md,json}.
+# Quick by default (22–26 min here while the machine was shared); BENCH_FULL=1 for the issue's sizes. Writes bench/results.{md,json}.
 # The bench group (trafilatura, jionlp, pyinstrument) is added to the dev tools, never instead of them.
 bench: setup
 	$(UV) sync --frozen --all-groups --python $(PYTHON)
