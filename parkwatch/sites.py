@@ -14,6 +14,8 @@ again with a conditional GET), ``allow_hosts`` (further hosts that are the site'
 public addresses are crawled — the demo portal's loopback is allowed this way).
 ``${VAR:-default}`` in string values is expanded from the environment, so the demo
 portal's port (PARKWATCH_PORTAL_PORT) can move without editing the registry.
+Files are read with a strict safe loader: no tags, no anchors/aliases, no duplicate keys; a
+directory or unreadable file named ``*.yaml`` is reported like any other bad file.
 """
 from __future__ import annotations
 
@@ -213,12 +215,50 @@ def expand_env(value):
     return value
 
 
+class _StrictSafeLoader(yaml.SafeLoader):
+    """SafeLoader that refuses what a site file never needs and an attacker could use: anchors and
+    aliases (a "billion laughs" alias bomb expands exponentially) and duplicate keys (the last
+    ``base_url`` would silently win)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (&name / *name) are not allowed in site files", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _safe_load(text: str):
+    loader = _StrictSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def load_site_file(path: Path) -> Site:
     """Parse one site file; raises SiteConfigLoadError naming file and field."""
+    def fail(reason: str) -> SiteConfigLoadError:
+        return SiteConfigLoadError([SiteConfigError(str(path), "(file)", reason)])
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SiteConfigLoadError([SiteConfigError(str(path), "(file)", f"not valid YAML: {exc}")]) from exc
+        raise fail(f"not valid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise fail("not valid YAML: nested too deeply") from None
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror or exc}") from exc
     if not isinstance(data, dict):
         raise SiteConfigLoadError([SiteConfigError(str(path), "(file)", "top level must be a mapping")])
     try:

@@ -3,8 +3,8 @@ an exception or a hang, and never stops the good sites. (The basic cases — bad
 syntax, bad URL, duplicate ids, unknown and invalid fields — are in tests/unit/test_sites.py; these
 are the ones it does not cover, plus what the CLI shows.)
 
-Cases marked ``xfail`` are holes in ``parkwatch/sites.py`` reported to its owner; they pass (XPASS)
-once the hole is fixed, and the marker can go.
+The alias bomb, deep nesting, a directory named ``*.yaml`` and duplicate keys were holes in
+``parkwatch/sites.py`` (a hang, two uncaught exceptions, a silent override); fixed there.
 """
 from __future__ import annotations
 
@@ -129,11 +129,6 @@ def _load_in_subprocess(sites_dir: Path, timeout: float = 20) -> subprocess.Comp
         return None
 
 
-HOLE = "hole in parkwatch/sites.py (reported): "
-
-
-@pytest.mark.xfail(reason=HOLE + "a YAML alias bomb makes load_sites hang (expand_env walks the shared tree)",
-                   strict=False)
 def test_yaml_alias_bomb_fails_fast(sites_dir):
     lines = [GOOD.replace("good-site", "bomb"), 'x0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     lines += [f"x{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
@@ -143,7 +138,6 @@ def test_yaml_alias_bomb_fails_fast(sites_dir):
     assert out.returncode == 0 and "['good-site']" in out.stdout and "bomb.yaml" in out.stdout, out
 
 
-@pytest.mark.xfail(reason=HOLE + "deeply nested YAML raises RecursionError out of load_sites", strict=False)
 def test_deeply_nested_yaml_is_an_error_not_a_crash(sites_dir):
     (sites_dir / "deep.yaml").write_text("a: " + "[" * 20000 + "]" * 20000 + "\n", encoding="utf-8")
     out = _load_in_subprocess(sites_dir)
@@ -151,15 +145,12 @@ def test_deeply_nested_yaml_is_an_error_not_a_crash(sites_dir):
     assert "['good-site']" in out.stdout and "deep.yaml" in out.stdout
 
 
-@pytest.mark.xfail(reason=HOLE + "a directory named *.yaml raises IsADirectoryError out of load_sites",
-                   strict=False)
 def test_directory_named_like_a_site_file(sites_dir):
     (sites_dir / "folder.yaml").mkdir()
     err = only_error(sites_dir, "folder.yaml")
     assert err.field == "(file)"
 
 
-@pytest.mark.xfail(reason=HOLE + "duplicate keys are accepted silently (the last base_url wins)", strict=False)
 def test_duplicate_keys_are_refused(sites_dir):
     (sites_dir / "dup.yaml").write_text(GOOD.replace("good-site", "dup-site") + 'base_url: "http://evil.example/"\n',
                                         encoding="utf-8")
