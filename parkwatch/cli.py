@@ -125,7 +125,10 @@ def validate():
     _setup_logging()
     from parkwatch.pipeline import validate_step
 
-    summary = validate_step()
+    try:
+        summary = validate_step()
+    except FileNotFoundError as exc:
+        _fail(str(exc))
     _echo_json(summary)
     if not summary["success"]:
         raise typer.Exit(1)
@@ -140,7 +143,7 @@ def publish():
 
     try:
         _echo_json(publish_step())
-    except PublishRefused as exc:
+    except (PublishRefused, FileNotFoundError) as exc:
         _fail(str(exc))
 
 
@@ -231,8 +234,10 @@ def status(as_json: bool = typer.Option(False, "--json", help="print the state a
     s = st.status()
     if as_json:
         _echo_json(s)
-        return
-    _print_status(s)
+    else:
+        _print_status(s)
+    if not s["home_exists"]:  # a mistyped PARKWATCH_HOME must not look like a healthy, empty platform
+        raise typer.Exit(1)
 
 
 def _print_status(s: dict) -> None:

@@ -48,7 +48,16 @@ def build_step(full_refresh: bool = False) -> dict:
     return summary
 
 
+def require_build_db() -> None:
+    """Validate and publish read ``build.duckdb``; without it (no build yet, or PARKWATCH_HOME
+    mistyped) fail naming the path, before the lock could create an empty warehouse there."""
+    if not config.build_db().exists():
+        raise FileNotFoundError(f"{config.build_db()} does not exist (PARKWATCH_HOME={config.home()}): "
+                                "run `parkwatch build` first")
+
+
 def validate_step(today: str | None = None) -> dict:
+    require_build_db()
     with warehouse_lock():
         summary = validate(today)
     record_run("validate", {k: v for k, v in summary.items() if k != "suites"})
@@ -61,6 +70,7 @@ def publish_step() -> dict:
     A report that fails does not undo the publish: the error is logged and recorded in the run
     (``parkwatch status`` shows it) and ``parkwatch report`` regenerates the page.
     """
+    require_build_db()
     with warehouse_lock():
         summary = publish()
     try:

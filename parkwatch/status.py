@@ -185,6 +185,7 @@ def status(now: datetime | None = None) -> dict:
                                       "unexpected": f.get("unexpected_count")})
     result = {
         "home": str(config.home()),
+        "home_exists": config.home().is_dir(),
         "checked_at": now.isoformat(timespec="seconds"),
         "published_db": str(db) if db.exists() else None,
         "published_at": published_at,
@@ -227,6 +228,10 @@ def _run_brief(step: str, run: dict | None, now: datetime) -> dict | None:
 def problems(s: dict) -> list[str]:
     """What looks wrong, each with what to do next."""
     out = []
+    if not s.get("home_exists", True):
+        out.append(f"the warehouse directory {s['home']} does not exist: check PARKWATCH_HOME, "
+                   "or start one with `parkwatch run` (or `parkwatch demo` for the demo portal)")
+        return out
     if s.get("published_error"):
         out.append(f"{s['published_db']} cannot be read ({s['published_error']}): "
                    f"publish again with `parkwatch validate && parkwatch publish`")
