@@ -25,7 +25,7 @@ from parkwatch.landing import RawStore, new_run_id, read_manifests
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, dict], None]
-SKIP_REASONS = {"robots", "offsite", "private_address"}
+SKIP_REASONS = {"robots", "offsite", "private_address"}  # policy refusals, not failures (spider and summary)
 
 
 class ManifestTail:

@@ -24,13 +24,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from parkwatch.crawl import SKIP_REASONS  # policy refusals, not failures: one list for spider and summary
 from parkwatch.landing import RawStore, SiteState
 from parkwatch.listing import ListItem, ListPage, url_pattern
 
 MAX_FAILURES = 3
 NO_RETRY = {"robots", "offsite", "private_address", "too_large", "too_large_unpacked", "soft_404",
             "http_404", "http_410", "redirect_loop"}
-SKIP_REASONS = {"robots", "offsite", "private_address"}  # policy, not failure
 
 
 def _day(value) -> date | None:
