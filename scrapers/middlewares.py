@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import dnscache
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ def resolve(host: str) -> list[str]:
 
 class SiteGuardMiddleware:
     """Refuses requests to hosts that are not the site's own (also after redirects) and to hosts
-    that resolve to private, loopback or link-local addresses unless the site allowlists them."""
+    that resolve to private, loopback or link-local addresses unless the site allowlists them.
+    A host is resolved once per crawl and the checked address pinned for the connection."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -77,7 +79,15 @@ class SiteGuardMiddleware:
         except OSError:
             return None  # let the download fail with its own DNS error
         bad = [a for a in addresses if not address_allowed(a, allow_networks)]
-        return "private_address" if bad else None
+        if bad:
+            return "private_address"
+        # pin the checked address in Scrapy's DNS cache, which its resolver reads before asking DNS:
+        # the connection goes to the address just checked, so a DNS answer that changes between the
+        # check and the connect (DNS rebinding to 127.0.0.1 or 169.254.169.254) cannot slip through
+        ipv4 = [a for a in addresses if ":" not in a]
+        if ipv4 and ipv4[0] != host:
+            dnscache[host] = ipv4[0]
+        return None
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

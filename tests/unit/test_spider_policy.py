@@ -184,6 +184,34 @@ def test_site_guard_refuses_other_hosts_and_private_addresses():
     assert SiteGuardMiddleware(Crawler()).process_request(Request("http://127.0.0.1:9/x.html")) is None
 
 
+def test_site_guard_pins_the_checked_address_against_dns_rebinding(monkeypatch):
+    """A host that resolves to a public address when checked and to loopback afterwards (DNS
+    rebinding) is connected to at the checked address: the guard pins it in Scrapy's DNS cache."""
+    from scrapy import Request
+    from scrapy.resolver import dnscache
+
+    from scrapers import middlewares
+    from scrapers.middlewares import Blocked, SiteGuardMiddleware
+
+    answers = iter([["93.184.216.34"], ["127.0.0.1"]])
+    monkeypatch.setattr(middlewares, "resolve", lambda host: next(answers))
+
+    class Crawler:
+        spider = type("S", (), {"site": site(base_url="http://rebind.parkwatch.test/")})()
+
+    guard = SiteGuardMiddleware(Crawler())
+    try:
+        assert guard.process_request(Request("http://rebind.parkwatch.test/a.html")) is None
+        assert dnscache["rebind.parkwatch.test"] == "93.184.216.34"
+        assert guard.process_request(Request("http://rebind.parkwatch.test/b.html")) is None  # not re-resolved
+        assert dnscache["rebind.parkwatch.test"] == "93.184.216.34"
+        # a fresh crawl resolves again and refuses the loopback answer
+        with pytest.raises(Blocked):
+            SiteGuardMiddleware(Crawler()).process_request(Request("http://rebind.parkwatch.test/c.html"))
+    finally:
+        dnscache.pop("rebind.parkwatch.test", None)
+
+
 def test_failure_reasons():
     from scrapy import Request
     from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError
