@@ -62,10 +62,11 @@ def parse_page(doc_id: str, body: bytes, url: str | None, content_type: str | No
                    title_parks_json=json.dumps(park_mentions(doc.title), ensure_ascii=False))
         if doc.error:
             return row
+        facts = extract_indicators(doc, doc_ref=url)  # once: projects and the policy's targets reuse them
         indicators = [{"fact_seq": i, **_pick(f, INDICATOR_FIELDS), "sentence_parks": park_mentions(f.get("sentence"))}
-                      for i, f in enumerate(extract_indicators(doc, doc_ref=url))]
-        projects = [{"project_seq": i, **_pick(p, PROJECT_FIELDS)} for i, p in enumerate(extract_projects(doc))]
-        policy = extract_policy(doc)
+                      for i, f in enumerate(facts)]
+        projects = [{"project_seq": i, **_pick(p, PROJECT_FIELDS)} for i, p in enumerate(extract_projects(doc, facts))]
+        policy = extract_policy(doc, facts)
         row.update(indicators_json=json.dumps(indicators, ensure_ascii=False, default=str),
                    projects_json=json.dumps(projects, ensure_ascii=False, default=str),
                    policy_json=json.dumps(_pick(policy, POLICY_FIELDS), ensure_ascii=False, default=str)

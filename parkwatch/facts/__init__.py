@@ -42,11 +42,12 @@ def extract_indicators(doc: Document, doc_ref: str | None = None) -> list[dict]:
     )
 
 
-def extract_projects(doc: Document) -> list[dict]:
-    """Named projects (company, investment, capacity, status) and project counts/rates of a document."""
+def extract_projects(doc: Document, indicators: list[dict] | None = None) -> list[dict]:
+    """Named projects (company, investment, capacity, status) and project counts/rates of a document.
+    ``indicators``: the document's indicator facts if already extracted (saves extracting twice)."""
     if doc is None or doc.error or not doc.body:
         return []
-    return extract_projects_from_text(doc.body, extract_indicators(doc))
+    return extract_projects_from_text(doc.body, extract_indicators(doc) if indicators is None else indicators)
 
 
 def _issuer(doc: Document) -> str | None:
@@ -60,8 +61,9 @@ def _issuer(doc: Document) -> str | None:
     return doc.source
 
 
-def extract_policy(doc: Document) -> dict | None:
-    """Policy record for policy-like documents (None for bulletins, news, notices)."""
+def extract_policy(doc: Document, indicators: list[dict] | None = None) -> dict | None:
+    """Policy record for policy-like documents (None for bulletins, news, notices); its targets are
+    the target facts among ``indicators`` (extracted here when not given)."""
     if doc is None or doc.error or doc.doc_type not in POLICY_TYPES:
         return None
     meta = doc.metadata or {}
@@ -71,7 +73,7 @@ def extract_policy(doc: Document) -> dict | None:
     published = parse_date(meta.get("公开日期")) or parse_date(meta.get("发布日期")) or doc.published_date
     targets = [
         {k: f[k] for k in ("indicator_text", "value", "unit", "raw", "sentence")} | {"year": f["target_year"]}
-        for f in extract_indicators(doc) if f["is_target"]
+        for f in (extract_indicators(doc) if indicators is None else indicators) if f["is_target"]
     ]
     return {
         "title": doc.title,
