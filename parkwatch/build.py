@@ -1,6 +1,14 @@
-"""Run dbt (the only writer of build.duckdb) as a subprocess with the warehouse paths set."""
+"""Run dbt (the only writer of build.duckdb) as a subprocess with the warehouse paths set.
+
+Before dbt runs, :func:`preflight` reads every manifest once (:func:`parkwatch.landing.check_manifests`):
+lines that are not JSON (a torn last line, a corrupted line) are skipped with a warning naming
+``manifests/<site>/<run>.jsonl:<line>`` and listed in the build summary (dbt's source reads them
+as all-NULL rows, which staging drops); a line that is JSON but breaks the manifest schema stops
+the build with a BuildError naming file, line, field and value, before dbt touches build.duckdb.
+"""
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -8,6 +16,10 @@ import time
 from pathlib import Path
 
 from parkwatch import config
+from parkwatch.landing import check_manifests
+
+log = logging.getLogger(__name__)
+SHOWN = 20  # problem lines quoted in an error or a summary; the rest are counted
 
 
 class BuildError(RuntimeError):
@@ -52,14 +64,38 @@ def run_dbt(*args: str, log_name: str = "dbt") -> subprocess.CompletedProcess:
     return proc
 
 
+def _shown(items: list[str]) -> list[str]:
+    return items[:SHOWN] + ([f"... and {len(items) - SHOWN} more"] if len(items) > SHOWN else [])
+
+
+def preflight() -> dict:
+    """Check the manifests before dbt reads them: log a warning per skipped line (not JSON), raise
+    BuildError when a line breaks the schema. Returns ``manifest_lines`` (valid lines) and
+    ``skipped_manifest_lines`` (``manifests/<site>/<run>.jsonl:<line>: <why>``, the first 20)."""
+    raw = config.raw_dir()
+    report = check_manifests(raw)
+    for skipped in report.skipped:
+        log.warning("manifest line skipped (raw file left as is): %s", skipped)
+    if report.errors:
+        raise BuildError(f"{len(report.errors)} manifest field(s) break the manifest schema (parkwatch.landing."
+                         f"ManifestLine) in {raw}; nothing was built. Fix or move the lines:\n  "
+                         + "\n  ".join(_shown(report.errors)))
+    if report.files and not report.lines:
+        raise BuildError(f"no readable manifest line under {raw} ({len(report.skipped)} skipped): "
+                         "run `parkwatch crawl` first")
+    return {"manifest_lines": report.lines, "skipped_manifest_lines": _shown(report.skipped)}
+
+
 def build(full_refresh: bool = False) -> dict:
-    """``dbt build``: seeds, models and their tests, into build.duckdb."""
+    """Preflight the manifests, then ``dbt build``: seeds, models and their tests, into build.duckdb.
+    The summary lists manifest lines skipped because they are not JSON."""
     started = time.monotonic()
+    checked = preflight()
     args = ["build"] + (["--full-refresh"] if full_refresh else [])
     proc = run_dbt(*args, log_name="dbt_build")
     tail = [ln for ln in proc.stdout.splitlines() if "Done. PASS=" in ln]
     return {"build_db": str(config.build_db()), "seconds": round(time.monotonic() - started, 2),
-            "dbt_result": tail[-1].split("Done. ")[-1].strip() if tail else None}
+            "dbt_result": tail[-1].split("Done. ")[-1].strip() if tail else None, **checked}
 
 
 def docs() -> dict:

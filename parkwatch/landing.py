@@ -8,23 +8,33 @@ Layout under ``warehouse/raw/``::
 
 Bodies are written to a temporary file (named after the writing process), fsynced and renamed,
 so a crash never leaves a half-written object under its final name; leftovers of dead writers
-are swept. Manifest lines are appended and flushed one by one; a reader skips a torn last line
-and the next crawl of the site truncates it (under the writer's lock, so never a live file).
-:class:`SiteState` is the incremental crawl's memory, derived from the manifests alone.
-Nothing here opens a database.
+are swept. Manifest lines are appended and flushed one by one; the next crawl of the site
+truncates a torn last line (under the writer's lock, so never a live file).
+
+Every reader goes through :func:`iter_manifest_lines`, which reports a line that is not JSON (a
+torn last line, a corrupted line) instead of failing on it: the crawl's state
+(:func:`read_manifests`, :class:`SiteState`) skips such lines, and the build's preflight
+(:func:`check_manifests`) skips them with a warning naming file and line, but refuses a line that
+is JSON and breaks the schema of :class:`ManifestLine` (:func:`manifest_line_problems`).
+Raw files are never modified by a reader. Nothing here opens a database.
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
 import time
+import types
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Iterator, Union, get_args, get_origin, get_type_hints
+
+log = logging.getLogger(__name__)
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -103,11 +113,17 @@ class RawStore:
             raise
         return sha, rel
 
-    def read(self, object_path: str) -> bytes:
+    def locate(self, object_path: str) -> Path:
+        """The file of ``object_path`` (relative to the root), symlinks resolved; ValueError when it
+        lies outside the raw zone."""
         path = (self.root / object_path).resolve()
         if self.root.resolve() not in path.parents:
             raise ValueError(f"object path {object_path!r} is outside the raw zone")
-        return path.read_bytes()
+        return path
+
+    def read(self, object_path: str) -> bytes:
+        """The bytes of ``object_path``; never reads outside the raw zone (see :meth:`locate`)."""
+        return self.locate(object_path).read_bytes()
 
     def manifest_path(self, site_id: str, run_id: str) -> Path:
         return self.root / "manifests" / _check_id("site id", site_id) / f"{_check_id('run id', run_id)}.jsonl"
@@ -207,23 +223,176 @@ class ManifestWriter:
             self._fh.close()
 
 
+def _manifest_files(root: Path, site_id: str | None = None) -> list[Path]:
+    """Manifest files under ``root``, in run order."""
+    return sorted(Path(root).glob(f"manifests/{site_id or '*'}/*.jsonl"), key=lambda p: (p.stem, str(p)))
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def iter_manifest_lines(path: Path) -> Iterator[tuple[int, object, str | None]]:
+    """``(line number, JSON value, None)`` for each non-blank line of a manifest, or
+    ``(line number, None, why)`` for a line that is not JSON (torn or corrupted).
+
+    Strict where DuckDB's ``read_json`` (the dbt source) is: a line must be UTF-8 without a byte
+    order mark, and a lone surrogate escape makes it unreadable; such lines come out of the dbt
+    source as all-NULL rows, which staging drops.
+    """
+    with open(path, "rb") as fh:
+        data = fh.read()
+    lines = data.split(b"\n")
+    last = len(lines)  # the line after the final newline ("" when the file ends with one)
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw.decode("utf-8"))
+            if _SURROGATE_ESCAPE.search(raw):
+                json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            why = f"not UTF-8: byte 0x{raw[exc.start]:02x} (column {exc.start + 1})"
+        except UnicodeEncodeError:
+            why = "a lone surrogate escape (\\ud800-\\udfff)"
+        except json.JSONDecodeError as exc:
+            why = f"not JSON: {exc.msg} (column {exc.colno})"
+        else:
+            yield number, value, None
+            continue
+        if number == last:
+            why = f"torn last line (no trailing newline: a crawl killed mid-write, or still writing): {why}"
+        yield number, None, why
+
+
 def read_manifests(root: Path, site_id: str | None = None) -> list[dict]:
-    """Every manifest line under ``root`` (torn or foreign lines skipped), in run order."""
-    pattern = f"manifests/{site_id or '*'}/*.jsonl"
+    """Every manifest line under ``root``, in run order: what the crawl's state is built from.
+
+    Lines that are not JSON (:func:`iter_manifest_lines`) are skipped with a warning, lines that
+    are not objects with a url and a run_id silently; the schema is the build's business
+    (:func:`check_manifests`)."""
     rows = []
-    for path in sorted(Path(root).glob(pattern), key=lambda p: (p.stem, str(p))):
-        with open(path, "rb") as fh:
-            data = fh.read()
-        for raw in data.split(b"\n"):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                continue
-            if isinstance(row, dict) and row.get("url") and row.get("run_id"):
+    for path in _manifest_files(root, site_id):
+        for number, row, why in iter_manifest_lines(path):
+            if why:
+                log.warning("manifest line skipped: %s:%d: %s", path, number, why)
+            elif isinstance(row, dict) and row.get("url") and row.get("run_id"):
                 rows.append(row)
     return rows
+
+
+# ---------------------------------------------------------------------------- the build's preflight
+
+REQUIRED_KEYS = ("run_id", "site_id", "url", "outcome", "fetched_at")  # never null in a manifest line
+LANDED_PAGE_KEYS = ("sha256", "object_path")  # also required on a landed page (the build reads its bytes)
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "a boolean"}
+
+
+def _iso(pattern: re.Pattern, parse, what: str):
+    def check(value: str) -> str | None:
+        try:
+            return None if pattern.fullmatch(value) and parse(value) else what
+        except ValueError:
+            return what
+    return check
+
+
+def _object_path(value: str) -> str | None:
+    parts = value.split("/")
+    if parts[0] != "objects" or ".." in parts or "\\" in value:
+        return "not a relative path under objects/ (absolute, '..' or outside the object store)"
+    return None
+
+
+# value rules beyond the type (the value has the field's type when they run)
+_RULES = {
+    "outcome": lambda v: None if v in ("landed", "failed") else "not one of landed, failed",
+    "kind": lambda v: None if v in ("page", "attachment", "list") else "not one of page, attachment, list",
+    "change": lambda v: None if v in ("new", "revised", "unchanged") else "not one of new, revised, unchanged",
+    "fetched_at": _iso(_TIMESTAMP, datetime.fromisoformat, "not an ISO 8601 timestamp"),
+    "logical_date": _iso(_DATE, date.fromisoformat, "not an ISO date (YYYY-MM-DD)"),
+    "sha256": lambda v: None if _SHA256.fullmatch(v) else "not a sha256 (64 lowercase hex digits)",
+    "object_path": _object_path,
+    "status": lambda v: None if 100 <= v <= 999 else "not an HTTP status",
+}
+
+
+def _checker(name: str, hint):
+    """A check ``value → why or None`` for field ``name`` of ManifestLine, from its type hint."""
+    if get_origin(hint) in (Union, types.UnionType):  # X | None: null is checked by the caller
+        hint = next(a for a in get_args(hint) if a is not type(None))
+    if get_origin(hint) is list:
+        item = get_args(hint)[0]
+        what = f"not a list of {_TYPE_NAMES[item].split()[-1]}s"
+        return lambda v: None if type(v) is list and all(type(x) is item for x in v) else what
+    rule, what = _RULES.get(name), f"not {_TYPE_NAMES[hint]}"
+
+    def check(value) -> str | None:
+        if type(value) is not hint:  # JSON gives exact types: True is not an integer here
+            return what
+        if rule:
+            return rule(value)
+        return "negative" if hint is int and value < 0 else None
+    return check
+
+
+_CHECKS = {name: _checker(name, hint) for name, hint in get_type_hints(ManifestLine).items()}
+
+
+def manifest_line_problems(row) -> list[tuple[str, object, str]]:
+    """``(field, value, why)`` for each way a parsed manifest line breaks the :class:`ManifestLine`
+    schema (empty when it is valid). Keys ManifestLine does not know are allowed (newer writers)."""
+    if not isinstance(row, dict):
+        return [("line", row, f"a JSON {type(row).__name__}, not an object")]
+    problems = []
+    required = REQUIRED_KEYS
+    if row.get("outcome") == "landed" and (row.get("kind") or "page") == "page":
+        required += LANDED_PAGE_KEYS
+    for name in required:
+        value = row.get(name)
+        if value is None or value == "":
+            problems.append((name, value, "missing" if name not in row else "null" if value is None else "empty"))
+    for name, value in row.items():
+        check = _CHECKS.get(name)
+        if check is None or value is None or (value == "" and name in required):
+            continue
+        why = check(value)
+        if why:
+            problems.append((name, value, why))
+    return problems
+
+
+@dataclass
+class ManifestReport:
+    """What :func:`check_manifests` found. Places are ``manifests/<site>/<run>.jsonl:<line>``."""
+
+    files: int = 0
+    lines: int = 0                                      # valid lines
+    skipped: list[str] = field(default_factory=list)    # "<place>: <why>" of lines that are not JSON
+    errors: list[str] = field(default_factory=list)     # "<place>: <field> = <value>: <why>"
+
+
+def check_manifests(raw_root: Path) -> ManifestReport:
+    """Read every manifest under ``raw_root`` once: lines that are not JSON (torn or corrupted) are
+    reported in ``skipped`` (the build goes on without them), lines that are JSON but break the
+    schema in ``errors`` (the build must stop). Never modifies a file."""
+    report = ManifestReport()
+    for path in _manifest_files(raw_root):
+        report.files += 1
+        rel = path.relative_to(raw_root).as_posix()
+        for number, row, why in iter_manifest_lines(path):
+            if why:
+                report.skipped.append(f"{rel}:{number}: {why}")
+                continue
+            problems = manifest_line_problems(row)
+            for name, value, reason in problems:
+                shown = json.dumps(value, ensure_ascii=False, default=str)
+                shown = shown if len(shown) <= 80 else shown[:77] + "..."
+                report.errors.append(f"{rel}:{number}: {name} = {shown}: {reason}")
+            report.lines += not problems
+    return report
 
 
 LANDED_KINDS = ("page", "attachment")

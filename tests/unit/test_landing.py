@@ -131,3 +131,127 @@ def test_health_json_is_written_atomically(tmp_path):
     assert not list(path.parent.glob(".tmp-*"))
     with pytest.raises(ValueError):
         store.health_path("../s", "r")
+
+
+# ---------------------------------------------------------------------------- the build's preflight
+from parkwatch.landing import check_manifests, iter_manifest_lines, manifest_line_problems  # noqa: E402
+
+RUN = "2024-07-01T000000"
+SHA = "ab" * 32
+
+
+def good_row(**kw) -> dict:
+    row = asdict(ManifestLine(run_id=RUN, site_id="s", url="http://x/1", section="news", outcome="landed", status=200,
+                              sha256=SHA, size=3, object_path=f"objects/ab/{SHA}", logical_date="2024-07-01",
+                              park_ids=["p"]))
+    return {**row, **kw}
+
+
+def write_manifest(root, data: bytes, run=RUN):
+    path = RawStore(root).manifest_path("s", run)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def jl(*rows) -> bytes:
+    return b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in rows)
+
+
+def test_preflight_skips_lines_that_are_not_json_and_names_file_and_line(tmp_path):
+    data = (jl(good_row()) + b'{"run_id": "x", \x00\xff garbage {{\n' + jl(good_row(url="http://x/2"))
+            + b"\xef\xbb\xbf" + jl(good_row(url="http://x/3"))  # a BOM: DuckDB reads it as NULL
+            + b'{"run_id": "r", "site_id": "s", "url": "\\ud800", "outcome": "landed"}\n'  # lone surrogate: NULL too
+            + b"\n" + jl(good_row(url="http://x/4"))[:40])
+    path = write_manifest(tmp_path, data)
+    report = check_manifests(tmp_path)
+    assert (report.files, report.lines, report.errors) == (1, 2, [])
+    place = f"manifests/s/{RUN}.jsonl"
+    assert [s.split(": ")[0] for s in report.skipped] == [f"{place}:{n}" for n in (2, 4, 5, 7)]
+    assert "not UTF-8" in report.skipped[0] and "BOM" in report.skipped[1] and "surrogate" in report.skipped[2]
+    assert report.skipped[3].startswith(f"{place}:7: torn last line")
+    assert path.read_bytes() == data  # never modified
+    # the crawl's reader goes through the same line reader: it keeps exactly the valid lines
+    assert [r["url"] for r in read_manifests(tmp_path)] == ["http://x/1", "http://x/2"]
+    assert [n for n, _, why in iter_manifest_lines(path) if why] == [2, 4, 5, 7]
+
+
+def test_a_complete_last_line_without_newline_is_a_line(tmp_path):
+    write_manifest(tmp_path, jl(good_row()).rstrip(b"\n"))
+    report = check_manifests(tmp_path)
+    assert (report.lines, report.skipped, report.errors) == (1, [], [])
+
+
+@pytest.mark.parametrize("change,field,why", [
+    ({"fetched_at": "yesterday"}, "fetched_at", "ISO 8601"),
+    ({"fetched_at": "2024-13-01T00:00:00+00:00"}, "fetched_at", "ISO 8601"),
+    ({"fetched_at": 1722470400}, "fetched_at", "not a string"),
+    ({"logical_date": "01/07/2024"}, "logical_date", "ISO date"),
+    ({"status": "200"}, "status", "not an integer"),
+    ({"status": True}, "status", "not an integer"),
+    ({"status": 42}, "status", "HTTP status"),
+    ({"size": -1}, "size", "negative"),
+    ({"size": 3.5}, "size", "not an integer"),
+    ({"park_ids": "p"}, "park_ids", "list of strings"),
+    ({"park_ids": [1]}, "park_ids", "list of strings"),
+    ({"list_end": "yes"}, "list_end", "not a boolean"),
+    ({"outcome": "ok"}, "outcome", "landed, failed"),
+    ({"kind": "video"}, "kind", "page, attachment, list"),
+    ({"sha256": "ABC"}, "sha256", "sha256"),
+    ({"object_path": "../secret.html"}, "object_path", "'..'"),
+    ({"object_path": "objects/../../secret.html"}, "object_path", "'..'"),
+    ({"object_path": "/etc/passwd"}, "object_path", "absolute"),
+    ({"object_path": "manifests/s/x.jsonl"}, "object_path", "objects/"),
+    ({"object_path": None}, "object_path", "null"),
+    ({"url": ""}, "url", "empty"),
+])
+def test_schema_problems_name_field_value_and_reason(change, field, why):
+    problems = manifest_line_problems(good_row(**change))
+    assert [(f, v) for f, v, _ in problems] == [(field, change[field])]
+    assert why in problems[0][2]
+
+
+def test_schema_required_keys_unknown_keys_and_failed_lines():
+    row = good_row(extra_from_a_newer_writer={"x": 1})
+    del row["fetched_at"], row["site_id"]
+    assert [(f, why) for f, _, why in manifest_line_problems(row)] == [("site_id", "missing"), ("fetched_at", "missing")]
+    failed = asdict(ManifestLine(run_id=RUN, site_id="s", url="http://x/9", section=None, outcome="failed",
+                                 reason="timeout"))
+    assert manifest_line_problems(failed) == []  # no bytes: no sha256 / object_path needed
+    assert manifest_line_problems(good_row(kind="list", sha256=None, object_path=None)) == []
+    assert manifest_line_problems([1, 2])[0][0] == "line"
+
+
+def test_preflight_reports_schema_errors_with_file_line_field_value(tmp_path, monkeypatch):
+    from parkwatch.build import BuildError, preflight
+
+    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
+    write_manifest(tmp_path / "raw", jl(good_row(), good_row(fetched_at="yesterday")) + b"not json\n")
+    report = check_manifests(tmp_path / "raw")
+    assert report.errors == [f'manifests/s/{RUN}.jsonl:2: fetched_at = "yesterday": not an ISO 8601 timestamp']
+    with pytest.raises(BuildError, match=f'{RUN}.jsonl:2: fetched_at = "yesterday"'):
+        preflight()
+
+
+def test_preflight_summary_lists_skipped_lines(tmp_path, monkeypatch):
+    from parkwatch.build import BuildError, preflight
+
+    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
+    write_manifest(tmp_path / "raw", b"garbage\n" * 25 + jl(good_row()))
+    summary = preflight()
+    assert summary["manifest_lines"] == 1 and len(summary["skipped_manifest_lines"]) == 21
+    assert summary["skipped_manifest_lines"][0].startswith(f"manifests/s/{RUN}.jsonl:1: not JSON")
+    assert summary["skipped_manifest_lines"][-1] == "... and 5 more"
+    write_manifest(tmp_path / "raw", b"garbage\n")
+    with pytest.raises(BuildError, match="no readable manifest line"):
+        preflight()
+
+
+def test_read_refuses_a_symlink_out_of_the_raw_zone(tmp_path):
+    store = RawStore(tmp_path / "raw")
+    (tmp_path / "secret").write_text("x")
+    sha, rel = store.put(b"page")
+    (tmp_path / "raw" / rel).unlink()
+    (tmp_path / "raw" / rel).symlink_to(tmp_path / "secret")
+    with pytest.raises(ValueError, match="outside the raw zone"):
+        store.read(rel)

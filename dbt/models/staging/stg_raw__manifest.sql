@@ -1,4 +1,7 @@
 -- One row per manifest line; rename and cast only.
+-- A line that is not JSON (torn or corrupted) comes out of the source as an all-NULL row: dropped
+-- here. parkwatch.build.preflight has already named it in a warning and refused any line that is
+-- JSON with a required key missing, so no other row is null in these keys.
 select
     cast(run_id as varchar)       as run_id,
     cast(site_id as varchar)      as site_id,
@@ -19,3 +22,5 @@ select
     cast(kind as varchar)         as fetch_kind,    -- page | attachment | list
     cast(change as varchar)       as change_kind    -- new | revised | unchanged
 from {{ source('raw', 'manifest') }}
+where run_id is not null and site_id is not null and url is not null
+  and outcome is not null and fetched_at is not null
