@@ -7,13 +7,17 @@ has failed for good, after its retries). The webhook is optional: when an Airflo
     AIRFLOW_CONN_PARKWATCH_ALERTS='{"conn_type": "http", "host": "hooks.example.org",
                                     "schema": "https", "extra": {"endpoint": "/parkwatch"}}'
 
-(``host`` may also be a whole URL; ``extra.headers`` adds request headers). A failing webhook
-is logged and never masks the task's own failure. No Airflow import at module top.
+(``host`` may also be a whole URL; without a scheme it is https; ``extra.headers`` adds request
+headers). The URL and headers are secrets: they live in the connection (environment or Airflow's
+metadata DB), never in the repository, and are never logged. Values Airflow knows to be secret are
+masked in the posted payload as they are in its logs. A failing webhook is logged and never masks
+the task's own failure. No Airflow import at module top.
 """
 from __future__ import annotations
 
 import json
 import logging
+import sys
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
@@ -77,7 +81,7 @@ def webhook_target(conn_id: str = ALERT_CONN_ID) -> tuple[str, dict[str, str]] |
     if "://" in host:
         url = host
     else:
-        scheme = conn.schema or "http"
+        scheme = conn.schema or "https"  # a token in a header is not sent in clear text by default
         url = f"{scheme}://{host}{f':{conn.port}' if conn.port else ''}"
     endpoint = extra.get("endpoint") or ""
     if endpoint:
@@ -96,8 +100,21 @@ def post_json(url: str, payload: dict[str, Any], headers: dict[str, str] | None 
         return resp.status
 
 
+def redact(payload: dict[str, Any]) -> dict[str, Any]:
+    """Secrets Airflow has seen in this process (connection passwords, sensitive variables) masked,
+    as its task logs mask them: an exception message must not carry them to a third-party webhook."""
+    airflow_log = sys.modules.get("airflow.sdk.log")  # loaded in every task process; importing it
+    if airflow_log is None:                            # here would reconfigure logging, and outside a
+        return payload                                 # task nothing is registered to mask anyway
+    try:
+        return airflow_log.redact(payload)
+    except Exception:  # noqa: BLE001 - never let masking stop the alert
+        return payload
+
+
 def send_alert(payload: dict[str, Any], conn_id: str = ALERT_CONN_ID) -> bool:
     """Log the alert line and post it to the webhook when one is configured; True when posted."""
+    payload = redact(payload)
     line = format_alert(payload)
     log.error(line)
     target = webhook_target(conn_id)
