@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import scrapy
+import scrapy.exceptions
+import scrapy.signals
 
 from parkwatch.landing import RawStore, SiteState
 from parkwatch.listing import (attachment_links, challenge_reason, detect_cms, is_soft_404, parse_hanweb_window,
@@ -37,6 +39,23 @@ class SiteSpider(scrapy.Spider):
         store = RawStore(Path(raw_root))
         self.state = SiteState.from_manifests(Path(raw_root), self.site.id, exclude_run=run_id)
         self.plan = CrawlPlan(self.site, self.state, self.today, load_done_lists(store, self.site.id))
+        self._undated: list[scrapy.Request] = []
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._fetch_undated, signal=scrapy.signals.spider_idle)
+        return spider
+
+    def _fetch_undated(self):
+        """Pages met only in undated entries (headline blocks, teasers) are fetched once every
+        listing has been read, so a dated entry for the same URL on a later list page still gives
+        its manifest line the list date and title (otherwise the order of responses decides)."""
+        if self._undated:
+            for request in self._undated:
+                self.crawler.engine.crawl(request)
+            self._undated = []
+            raise scrapy.exceptions.DontCloseSpider
 
     # ------------------------------------------------------------------ requests
     async def start(self):
@@ -81,9 +100,13 @@ class SiteSpider(scrapy.Spider):
             listing = parse_list(text, response.url, profile, self.site.selectors, start_url=meta["start_url"])
         step = self.plan.read_listing(meta["start_url"], meta["page_no"], listing)
         for item in step.fetch:
-            yield self._page_request(item.url, meta["section"], item.kind, step.why[item.url],
-                                     list_title=item.title or None,
-                                     list_date=item.date.isoformat() if item.date else None, referer=response.url)
+            request = self._page_request(item.url, meta["section"], item.kind, step.why[item.url],
+                                         list_title=item.title or None,
+                                         list_date=item.date.isoformat() if item.date else None, referer=response.url)
+            if item.date is None and item.kind == "page":
+                self._undated.append(request)
+            else:
+                yield request
         yield self._landed_list(response, profile, declared, detected, listing, step.list_end)
         if listing.proxy:  # Hanweb: the entries come from the data proxy, one window at a time
             from parkwatch.listing import hanweb_window_url
