@@ -97,9 +97,16 @@ def _body_insert(b: bytes, payload: bytes) -> bytes:
     return b[:at] + payload + b[at:]
 
 
+def _inside_script(b: bytes, at: int) -> bool:
+    before = b[:at].lower()
+    return before.rfind(b"<script") > before.rfind(b"</script")
+
+
 def _content_insert(b: bytes, payload: bytes) -> bytes:
-    """Payload right after the first paragraph opening (inside the article text), else after <body>."""
-    m = re.search(rb"<p[ >]", b)
+    """Payload right after the first paragraph opening (inside the article text), else after <body>.
+    A ``<p`` inside a script (an earlier mutation's document.write string) is not a paragraph:
+    inserting there would close that script early and turn its figure into visible page text."""
+    m = next((m for m in re.finditer(rb"<p[ >]", b) if not _inside_script(b, m.start())), None)
     if not m:
         return _body_insert(b, payload)
     at = b.find(b">", m.start()) + 1
@@ -155,6 +162,23 @@ MUTATIONS = {
 }
 
 
+def visible_to_a_browser(body: bytes, text: str) -> bool:
+    """Whether ``text`` is page text (outside script/style) for an independent HTML parser (lxml).
+    Composed mutations can make a script's figure genuinely visible (a byte flip in ``<script>``
+    turns it into an unknown element whose content is text); only an invisible figure must stay out."""
+    import lxml.html
+
+    # lxml refuses control characters; a browser keeps them inside a tag name (no tag: "?" does the same)
+    body = re.sub(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", b"?", body)
+    try:
+        tree = lxml.html.document_fromstring(body)
+        for el in tree.xpath("//script|//style|//noscript|//template"):
+            el.drop_tree()
+        return text in tree.text_content()
+    except Exception:  # noqa: BLE001 - unparseable: nothing is visible
+        return False
+
+
 def check_all_entry_points(body: bytes, url: str | None, content_type: str | None) -> dict:
     """Run the three entry points on one mutant; assert the contract; return the parse_page row."""
     started = time.monotonic()
@@ -181,8 +205,10 @@ def check_all_entry_points(body: bytes, url: str | None, content_type: str | Non
     for f in indicators:
         assert f["measure"] in ("amount", "count", "growth_pct", "share_pct", "pp_change"), f
         assert isinstance(f["value"], (int, float)) and math.isfinite(f["value"]), f
-        assert INJECTED not in (f["raw"] or "") + (f["sentence"] or ""), "a script's figure was extracted"
-    assert INJECTED not in (row["body"] or ""), "script text leaked into the body"
+    if not visible_to_a_browser(body, INJECTED):
+        for f in indicators:
+            assert INJECTED not in (f["raw"] or "") + (f["sentence"] or ""), "a script's figure was extracted"
+        assert INJECTED not in (row["body"] or ""), "script text leaked into the body"
 
     # parse_document and extract_file: a Document, with an error reason or a text body
     for d in (doc, file_doc):
@@ -195,7 +221,7 @@ def check_all_entry_points(body: bytes, url: str | None, content_type: str | Non
     assert isinstance(facts, list)
     for f in facts:
         assert set(CONTRACT_FIELDS) <= set(f) and f["doc"] == str(path)
-        assert INJECTED not in (f["raw"] or "")
+        assert INJECTED not in (f["raw"] or "") or visible_to_a_browser(body, INJECTED)
     return row
 
 
