@@ -20,7 +20,7 @@ demo: setup
 	$(BIN)/parkwatch demo
 
 test: setup
-	$(BIN)/python -m pytest
+	PARKWATCH_FUZZ_LONG=1 $(BIN)/python -m pytest  # the long fuzz run too (about 2.5 min)
 
 # Airflow standalone (SQLite, LocalExecutor) + the demo portal; UI on http://localhost:8080 (login printed).
 up: setup

@@ -11,7 +11,7 @@ from parkwatch.extract.common import classify_doc_type, parse_date
 from parkwatch.extract.decode import binary_kind, charset_from_content_type, decode_html
 from parkwatch.extract.model import DOC_TYPES, Document
 
-EXTRACTOR_VERSION = "0.3.1"
+EXTRACTOR_VERSION = "0.3.2"  # 0.3.2: generic project names matched in linear time
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -25,7 +25,9 @@ _NAME_CUT_RE = re.compile(
     r"主会场开工的|即将开工|纳入|列入|了)(?=.{4,})"
 )
 _GENERIC_RE = re.compile(
-    r"^(?:[\d一二三四五六七八九十两百千]+[个项]?|[省市盟区县]?级?|新|续建|新开工|开复工|已开复工|签约|新签约|现场签约|"
+    # possessive digit run: a plain `+` inside the outer `*` splits a long number every possible way
+    # (exponential backtracking: 24 digits took 4 s, a fuzzed page hung)
+    r"^(?:[\d一二三四五六七八九十两百千]++[个项]?|[省市盟区县]?级?|新|续建|新开工|开复工|已开复工|签约|新签约|现场签约|"
     r"重点|重大|重点建设|市级重大|盟级重点|省重点|市重点|自治区重点|工业|基础设施|社会民生|产业|服务业|亿元以上|"
     r"10亿元以上|治理|灾后恢复重建|节点绿化提升改造|投资|拟建企业投资|联审联批|招商引资|集中开工|新落地|落地|"
     r"“?三个一批”?|人才|备案|优质|中央预算内投资|地方政府专项债|市级全生命周期监管平台|建设|配套|各类|该|此|本|这)*"
@@ -89,7 +91,8 @@ def _clean_name(name: str) -> str:
 def _is_named(name: str) -> bool:
     core = re.sub(r"项目$", "", name)
     counted = any(q.kind == "count" and "/" not in q.unit for q in find_quantities(re.sub(r"年产.*", "", core)))
-    if _GENERIC_RE.match(core) or counted and not _COMPANY_RE.search(core):
+    # generic descriptors are short ("新开工市级重大项目"); the length bound keeps the regex linear
+    if (len(core) <= 40 and _GENERIC_RE.match(core)) or counted and not _COMPANY_RE.search(core):
         return False
     return bool(_CAPACITY_HINT_RE.search(name) or _COMPANY_RE.search(name) or _PLACE_KIND_RE.search(name))
 

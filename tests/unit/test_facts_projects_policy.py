@@ -99,3 +99,16 @@ def test_extract_file_missing_and_txt(tmp_path):
     assert doc.title == "示范园区新闻"
     assert {(x["measure"], x["value"]) for x in facts} == {("amount", 240000000), ("growth_pct", -3.0)}
     assert all(x["doc"] == str(f) for x in facts)
+
+
+def test_a_long_number_before_项目_does_not_backtrack_for_ever():
+    """Found by the long fuzz run: a 60-digit run before 项目 made the generic-name regex split the
+    digits every possible way (24 digits: 4 s; 60: hours). Now linear: a hang bound, not a benchmark."""
+    import time
+
+    from parkwatch.facts.projects import named_projects
+
+    started = time.monotonic()
+    for digits in ("1234567890" * 6, "一二三四五六七八九十" * 6):
+        named_projects(f"园区{digits}亿元项目开工。")
+    assert time.monotonic() - started < 2.0

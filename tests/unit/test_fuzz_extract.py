@@ -41,6 +41,8 @@ from parkwatch.warehouse_rows import PARSED_COLUMNS, parse_page
 # the figure hostile scripts try to inject; no extractor output may contain it
 INJECTED = "999.99"
 SCRIPT_FIGURE = f"财政收入{INJECTED}亿元，同比增长88%。"
+# examples per long test; PARKWATCH_FUZZ_SCALE shrinks it (`make test` runs a scaled-down long run)
+LONG_EXAMPLES = round(1500 * float(os.environ.get("PARKWATCH_FUZZ_SCALE", "1")))
 SECONDS_PER_PAGE = 15.0  # generous: a mutant that takes longer than this is a hang, not a slow page
 FAULTY_PAGES = ("/news/2024/0805/5003.html", "/news/2024/0802/5002.html")  # malformed, soft 404
 
@@ -304,7 +306,7 @@ def test_composed_mutations(sample, data):
 
 
 @long_run
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=LONG_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_long_composed_mutations(pages, data):
     url, ct, body = data.draw(st.sampled_from(pages), label="page")
@@ -313,7 +315,7 @@ def test_long_composed_mutations(pages, data):
 
 
 @long_run
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=LONG_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_long_byte_level_fuzz(pages, data):
     """Hypothesis picks the bytes: splices of arbitrary binary into real pages, and pure noise."""

@@ -12,6 +12,8 @@ Example counts are small for ``make test``; the ``fuzz_long`` run (``pytest -m f
 """
 from __future__ import annotations
 
+import os
+
 import math
 import time
 from decimal import Decimal
@@ -41,7 +43,8 @@ def long_run(fn):
 
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-LONG = settings(max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+LONG = settings(max_examples=round(20_000 * float(os.environ.get("PARKWATCH_FUZZ_SCALE", "1"))),
+                deadline=None, suppress_health_check=list(HealthCheck))
 
 # the characters quantities are made of, plus the words around them: a dense alphabet finds more
 NUMERIC_ALPHABET = list(
