@@ -297,21 +297,24 @@ def _apply(plan, body, ct):
     return body, ct
 
 
+def _check_composed(pages, data) -> None:
+    """One page, a plan of mutations drawn by Hypothesis, applied in order, through every entry point."""
+    url, ct, body = data.draw(st.sampled_from(pages), label="page")
+    mutated, mutated_ct = _apply(data.draw(mutation_plans, label="plan"), body, ct)
+    check_all_entry_points(mutated, url, mutated_ct)
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_composed_mutations(sample, data):
-    url, ct, body = data.draw(st.sampled_from(sample), label="page")
-    mutated, mutated_ct = _apply(data.draw(mutation_plans, label="plan"), body, ct)
-    check_all_entry_points(mutated, url, mutated_ct)
+    _check_composed(sample, data)
 
 
 @long_run
 @settings(max_examples=LONG_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_long_composed_mutations(pages, data):
-    url, ct, body = data.draw(st.sampled_from(pages), label="page")
-    mutated, mutated_ct = _apply(data.draw(mutation_plans, label="plan"), body, ct)
-    check_all_entry_points(mutated, url, mutated_ct)
+    _check_composed(pages, data)
 
 
 @long_run
