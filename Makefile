@@ -24,7 +24,7 @@ test: setup
 
 # Airflow standalone (SQLite, LocalExecutor) + the demo portal; UI on http://localhost:8080 (login printed).
 up: setup
-	$(BIN)/python -m parkwatch.up
+	$(BIN)/python -m parkwatch.orchestration.up
 
 # Quick by default (22–26 min here while the machine was shared); BENCH_FULL=1 for the issue's sizes. Writes bench/results.{md,json}.
 # The bench group (trafilatura, jionlp, pyinstrument) is added to the dev tools, never instead of them.

@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
-    from parkwatch.sites import get_site
+    from parkwatch.sites.registry import get_site
 
     site = get_site(args.site, Path(args.sites_dir))
     starts = [url for url, _section in site.start_requests()]

@@ -36,7 +36,7 @@ def _profile(fn, out: Path, title: str) -> None:
 
 
 def profile_extract(out_dir: Path, pages: int) -> None:
-    from parkwatch.warehouse_rows import parse_page
+    from parkwatch.extract.rows import parse_page
 
     per_site = max(1, pages // 5)
     docs = corpus.render(corpus.sites(5, per_site))
@@ -53,7 +53,7 @@ def profile_extract(out_dir: Path, pages: int) -> None:
 def profile_dbt(out_dir: Path, pages: int, work: Path) -> None:
     """dbt runs its models in worker threads, which a sampling profiler of the main thread does not
     see; dbt's own per-node timings (run_results.json) say where a build's time goes."""
-    from parkwatch import build as pw_build
+    from parkwatch.warehouse import build as pw_build
 
     per_site = corpus.PAGES_PER_SITE
     generated = corpus.sites(max(1, -(-pages // per_site)), per_site + 2)

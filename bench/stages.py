@@ -32,8 +32,8 @@ def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repea
     """Our crawl (subprocess per site, landing on) against the bare link-following spider, same
     generated sites, same portal, same per-site parallelism. Rate = distinct detail pages reached
     per second of wall time (process start-up included for both)."""
-    from parkwatch.crawl import crawl_sites
-    from parkwatch.landing import read_manifests
+    from parkwatch.crawl.launcher import crawl_sites
+    from parkwatch.land.store import read_manifests
     from parkwatch.portal import Portal
 
     # Hanweb lists come only from a JavaScript data proxy and TRS lists page on with a script
@@ -121,8 +121,8 @@ def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -
     import lxml.html
 
     from parkwatch.extract import parse_document
-    from parkwatch.facts import extract_indicators
-    from parkwatch.warehouse_rows import parse_page
+    from parkwatch.extract.facts import extract_indicators
+    from parkwatch.extract.rows import parse_page
 
     pages = corpus.render(corpus.sites(n_sites, pages_per_site))
     total_bytes = sum(len(p.body) for p in pages)
@@ -166,7 +166,7 @@ def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -
             f"{k} {v[-1]:.0f} pages/cpu-s ({wall[k][-1]:.0f}/s wall)" for k, v in rates.items()), flush=True)
     size = f"{len(pages)} pages"
     results.add(Figure("extract_pages_per_s", "pages/s", rates["ours"], size,
-                       note="parkwatch.warehouse_rows.parse_page (decode + document + indicator, project and policy "
+                       note="parkwatch.extract.rows.parse_page (decode + document + indicator, project and policy "
                             "facts + JSON rows), one thread, pages per CPU-second (process_time)"))
     results.add(Figure("lxml_parse_pages_per_s", "pages/s", rates["lxml"], size,
                        note="lxml.html.fromstring(bytes), pages per CPU-second"))
@@ -210,7 +210,7 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
     """``dbt build --full-refresh`` over a raw zone of ``n_pages`` landed pages, then ``dbt build``
     after 1% new pages land; both measured by the OS (wall time, peak RSS of the dbt process).
     Returns the warehouse home (its build.duckdb feeds the validation stage)."""
-    from parkwatch import build as pw_build
+    from parkwatch.warehouse import build as pw_build
 
     per_site = corpus.PAGES_PER_SITE
     n_sites = max(1, -(-n_pages // per_site))
@@ -224,7 +224,7 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
     corpus.land(base, raw, "T060000")
     results.sizes["dbt"] = (f"{len(base)} landed pages ({n_sites} generated sites, all CMS families), then "
                             f"{len(new)} new pages ({len(new) / len(base):.0%}); dbt-duckdb threads 2; the raw zone "
-                            "is landed with parkwatch.landing directly (pages only, no list pages)")
+                            "is landed with parkwatch.land.store directly (pages only, no list pages)")
 
     with env_override(PARKWATCH_HOME=str(home)):
         env = pw_build.dbt_env()
@@ -304,7 +304,7 @@ def node_timings(run_results: Path) -> dict[str, float]:
 def prepare_build(work: Path, n_pages: int) -> Path:
     """A built warehouse (for the validation stage when the dbt stage did not run): ``n_pages``
     landed generated pages and one ``dbt build``, not measured."""
-    from parkwatch import build as pw_build
+    from parkwatch.warehouse import build as pw_build
 
     per_site = corpus.PAGES_PER_SITE
     pages = corpus.render(corpus.sites(max(1, -(-n_pages // per_site)), per_site))[:n_pages]

@@ -21,9 +21,9 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-from parkwatch.alerts import on_failure
+from parkwatch.orchestration.alerts import on_failure
 from parkwatch.config import RAW_PAGES_ASSET_URI
-from parkwatch.orchestration import CRAWL_QUEUE, TIMEZONE, local_date
+from parkwatch.orchestration.airflow_env import CRAWL_QUEUE, TIMEZONE, local_date
 
 RAW_PAGES = Asset(name="parkwatch_raw_pages", uri=RAW_PAGES_ASSET_URI)
 

@@ -20,9 +20,9 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-from parkwatch.alerts import on_failure
+from parkwatch.orchestration.alerts import on_failure
 from parkwatch.config import MARTS_ASSET_URI, RAW_PAGES_ASSET_URI
-from parkwatch.orchestration import TIMEZONE, WAREHOUSE_QUEUE, dbt_macros, dbt_task_group
+from parkwatch.orchestration.airflow_env import TIMEZONE, WAREHOUSE_QUEUE, dbt_macros, dbt_task_group
 
 RAW_PAGES = Asset(name="parkwatch_raw_pages", uri=RAW_PAGES_ASSET_URI)
 MARTS = Asset(name="parkwatch_marts", uri=MARTS_ASSET_URI)
@@ -48,7 +48,7 @@ def parkwatch_transform():
 
     @task
     def validate() -> dict:
-        from parkwatch.orchestration import release_dbt_duckdb
+        from parkwatch.orchestration.airflow_env import release_dbt_duckdb
         from parkwatch.pipeline import validate_step
 
         release_dbt_duckdb()  # in-process dbt (airflow dags test) may still hold build.duckdb
@@ -61,7 +61,7 @@ def parkwatch_transform():
 
     @task(outlets=[MARTS])
     def publish() -> dict:
-        from parkwatch.orchestration import release_dbt_duckdb
+        from parkwatch.orchestration.airflow_env import release_dbt_duckdb
         from parkwatch.pipeline import publish_step
 
         release_dbt_duckdb()

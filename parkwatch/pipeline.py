@@ -7,12 +7,12 @@ import time
 from datetime import datetime, timezone
 
 from parkwatch import config
-from parkwatch.build import build
-from parkwatch.locking import warehouse_lock
-from parkwatch.crawl import crawl_sites
-from parkwatch.publish import publish
+from parkwatch.warehouse.build import build
+from parkwatch.common.locking import warehouse_lock
+from parkwatch.crawl.launcher import crawl_sites
+from parkwatch.publish.publish import publish
 from parkwatch.quality.validate import validate
-from parkwatch.sites import load_sites
+from parkwatch.sites.registry import load_sites
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def publish_step() -> dict:
     with warehouse_lock():
         summary = publish()
     try:
-        from parkwatch.report import generate_report
+        from parkwatch.serve.report import generate_report
 
         summary["report"] = generate_report()["report"]
     except Exception as exc:  # noqa: BLE001 - the marts are published; the page can be rebuilt later

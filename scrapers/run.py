@@ -1,6 +1,6 @@
 """Run one site's crawl in this process: ``python -m scrapers.run --site ID --run-id R --raw-root DIR``.
 
-parkwatch.crawl starts this as a subprocess per site, since Twisted's reactor cannot restart
+parkwatch.crawl.launcher starts this as a subprocess per site, since Twisted's reactor cannot restart
 inside one process. The run's health lands in ``<raw-root>/health/<site>/<run>.json`` and is
 also printed as one ``PARKWATCH_HEALTH {...}`` line at the end. Exit status 3: another crawl of
 the same site holds its lock.
@@ -16,7 +16,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from parkwatch.sites import get_site
+from parkwatch.sites.registry import get_site
 from scrapers.spiders.site import SiteSpider
 
 

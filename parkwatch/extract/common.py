@@ -1,10 +1,11 @@
-"""Line-level helpers shared by the HTML and plain-text parsers: dates, metadata labels,
+"""Line-level helpers shared by the HTML and plain-text parsers: metadata labels,
 boilerplate / footer / teaser line tests, document-type classification."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
+
+from parkwatch.common.dates import parse_date
 
 # 信息公开 and article-header labels, spaces removed. Value: canonical label kept in metadata.
 META_LABELS = {
@@ -33,14 +34,6 @@ _LABEL_ALT = "|".join(re.escape(x) for x in _SORTED_LABELS)
 # "label:value" pairs inside one line, several per line allowed ("来源:未知 日期:2017-08-03 点击:次")
 _PAIR_RE = re.compile(rf"(?:^|(?<=[\s|]))({_LABEL_ALT})\s*[:：]\s*")
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_DATE_RE = re.compile(
-    r"((?:19|20)\d{2})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})(?!\d)\s*日?"
-)
-_CN_DATE_RE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-
-
 def squash(label: str) -> str:
     """Label with all whitespace and trailing colons removed."""
     return re.sub(r"\s+", "", label).rstrip(":：")
@@ -49,44 +42,6 @@ def squash(label: str) -> str:
 def canonical_label(label: str) -> str | None:
     """Canonical metadata label for a raw label text, or None when it is not one."""
     return META_LABELS.get(squash(label))
-
-
-def _cn_small(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGITS[s[1]]
-    if len(s) == 3 and s[1] == "十":
-        return _CN_DIGITS[s[0]] * 10 + _CN_DIGITS[s[2]]
-    if s.endswith("十"):
-        return _CN_DIGITS[s[0]] * 10
-    return _CN_DIGITS[s]
-
-
-def _iso(y: int, m: int, d: int) -> str | None:
-    try:
-        return _dt.date(y, m, d).isoformat()
-    except ValueError:
-        return None
-
-
-def parse_date(s: str | None) -> str | None:
-    """First date in s as ISO yyyy-mm-dd (2022-08-11, 2022/8/11, 2022年8月11日, 二〇二二年八月十一日)."""
-    if not s:
-        return None
-    m = _DATE_RE.search(s)
-    if m:
-        iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if iso:
-            return iso
-    m = _CN_DATE_RE.search(s)
-    if m:
-        try:
-            y = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
-            return _iso(y, _cn_small(m.group(2)), _cn_small(m.group(3)))
-        except (KeyError, IndexError):
-            return None
-    return None
 
 
 _LONG_OK = {"标题", "概述", "关键词", "主题词", "索引号"}

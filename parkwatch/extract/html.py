@@ -17,7 +17,7 @@ from parkwatch.extract.common import (
     parse_date,
 )
 from parkwatch.extract.plain import drop_title_lines, parse_plain, split_regions
-from parkwatch.text import clean_text
+from parkwatch.extract.text import clean_text
 
 # Content containers used by the CMSs Chinese government sites run on (TRS, VSB/博达, 大汉, 中国政府网 …)
 CONTENT_SELECTORS = (

@@ -19,7 +19,7 @@ from parkwatch.extract.common import (
     pipe_table_pairs,
     squash,
 )
-from parkwatch.text import clean_text
+from parkwatch.extract.text import clean_text
 
 _BULLET_RE = re.compile(r"^[•○●◆◇■□▪▫·\-\*►▶]\s*")
 _TOC_HEAD_RE = re.compile(r"^(?:本\s*期\s*要\s*目|目\s*录|要\s*目)$")

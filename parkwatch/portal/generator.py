@@ -14,7 +14,7 @@ Ground truth per page (``GeneratedSite.truth[article_id]``)::
      "policy": {title, doc_number, issuer, written_date, published_date, validity,
                 responsible_units, targets: [fact indexes]} | null}
 
-Conventions (mirroring ``parkwatch.facts``): values in base units (亿元 ×1e8 CNY, 万元 ×1e4,
+Conventions (mirroring ``parkwatch.extract.facts``): values in base units (亿元 ×1e8 CNY, 万元 ×1e4,
 万吨 ×1e4 t, 亿千瓦时 ×1e8 kWh, 万元/亩 → CNY/mu); growth and pp changes signed (下降 → negative);
 ``raw`` is the quantity as written ("8.36亿元", "9.1%", "1.4个百分点", "512户"); ``approx`` the
 marker as written (超过/突破/约/近/余/以上 …) or null; periods: 1-6月 / 截至6月末 / 上半年 →

@@ -1,8 +1,8 @@
 """The one generic spider: walks a registered site's listings and lands its pages and attachments.
 
-Thin by design: list parsing lives in :mod:`parkwatch.listing` (CMS profiles, pure functions),
-what to fetch again in :class:`parkwatch.landing.SiteState` (derived from the manifests) and
-:mod:`scrapers.policy`, landing in :mod:`scrapers.pipelines`. The spider wires them to requests.
+Thin by design: list parsing lives in :mod:`parkwatch.crawl.listing` (CMS profiles, pure functions),
+what to fetch again in :class:`parkwatch.land.store.SiteState` (derived from the manifests) and
+:mod:`parkwatch.crawl.plan`, landing in :mod:`scrapers.pipelines`. The spider wires them to requests.
 """
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import scrapy
 import scrapy.exceptions
 import scrapy.signals
 
-from parkwatch.landing import RawStore, SiteState
-from parkwatch.listing import (attachment_links, challenge_reason, detect_cms, is_soft_404, parse_hanweb_window,
+from parkwatch.land.store import RawStore, SiteState
+from parkwatch.crawl.listing import (attachment_links, challenge_reason, detect_cms, is_soft_404, parse_hanweb_window,
                                parse_list, url_pattern)
-from parkwatch.sites import get_site
+from parkwatch.sites.registry import get_site
 from scrapers.middlewares import failure_reason
-from scrapers.policy import CrawlPlan, decode_body, load_done_lists
+from parkwatch.crawl.plan import CrawlPlan, decode_body, load_done_lists
 
 LIST_PRIORITY = 100
 PAGE_PRIORITY = 0
@@ -109,7 +109,7 @@ class SiteSpider(scrapy.Spider):
                 yield request
         yield self._landed_list(response, profile, declared, detected, listing, step.list_end)
         if listing.proxy:  # Hanweb: the entries come from the data proxy, one window at a time
-            from parkwatch.listing import hanweb_window_url
+            from parkwatch.crawl.listing import hanweb_window_url
 
             yield self._list_request(hanweb_window_url(listing.proxy, 1), meta["section"], meta["start_url"],
                                      meta["page_no"] + 1, meta["depth"], profile, listing.proxy, response.url)

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from parkwatch.sites import load_sites
+from parkwatch.sites.registry import load_sites
 
 pytestmark = [pytest.mark.e2e, pytest.mark.airflow]
 SITE_IDS = [s.id for s in load_sites()[0]]

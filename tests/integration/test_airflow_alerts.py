@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from parkwatch import alerts
+from parkwatch.orchestration import alerts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,7 +67,7 @@ def test_alert_line_names_task_try_date_and_error():
 
 def test_without_a_connection_the_alert_is_only_logged(monkeypatch, caplog):
     monkeypatch.delenv("AIRFLOW_CONN_PARKWATCH_ALERTS", raising=False)
-    with caplog.at_level(logging.INFO, logger="parkwatch.alerts"):
+    with caplog.at_level(logging.INFO, logger="parkwatch.orchestration.alerts"):
         alerts.on_failure(fake_context())
     assert any(r.levelno == logging.ERROR and r.getMessage().startswith("PARKWATCH ALERT task") for r in caplog.records)
     assert not any("posted" in r.getMessage() for r in caplog.records)
@@ -76,7 +76,7 @@ def test_without_a_connection_the_alert_is_only_logged(monkeypatch, caplog):
 def test_alert_is_posted_as_json_to_the_connection_webhook(webhook, monkeypatch, caplog):
     monkeypatch.setenv("AIRFLOW_CONN_PARKWATCH_ALERTS",
                        connection_env(webhook.server_address[1], headers={"X-Parkwatch-Token": "t0ken-value"}))
-    with caplog.at_level(logging.INFO, logger="parkwatch.alerts"):
+    with caplog.at_level(logging.INFO, logger="parkwatch.orchestration.alerts"):
         alerts.on_failure(fake_context())
     [hit] = webhook.received
     assert hit["path"] == "/alerts/parkwatch"
@@ -94,7 +94,7 @@ def test_a_dead_webhook_is_logged_and_never_raises(monkeypatch, caplog):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("AIRFLOW_CONN_PARKWATCH_ALERTS", connection_env(port))
-    with caplog.at_level(logging.INFO, logger="parkwatch.alerts"):
+    with caplog.at_level(logging.INFO, logger="parkwatch.orchestration.alerts"):
         alerts.on_failure(fake_context())  # must not raise
     messages = [r.getMessage() for r in caplog.records]
     assert any(m.startswith("PARKWATCH ALERT task") for m in messages)
@@ -104,7 +104,7 @@ def test_a_dead_webhook_is_logged_and_never_raises(monkeypatch, caplog):
 FAILING_DAG = '''
 import pendulum
 from airflow.sdk import dag, task
-from parkwatch.alerts import on_failure
+from parkwatch.orchestration.alerts import on_failure
 
 
 @dag(schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="Asia/Shanghai"), catchup=False,

@@ -12,12 +12,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from parkwatch import orchestration
-from parkwatch.landing import read_manifests
+from parkwatch.orchestration import airflow_env as orchestration
+from parkwatch.land.store import read_manifests
 from parkwatch.portal import Portal
 from parkwatch.portal.cms import build_site
 from parkwatch.portal.content import SITES
-from parkwatch.sites import load_sites
+from parkwatch.sites.registry import load_sites
 
 pytestmark = [pytest.mark.airflow, pytest.mark.timeout(1200)]
 

@@ -25,10 +25,10 @@ import duckdb
 import pendulum
 import pytest
 
-from parkwatch import orchestration
+from parkwatch.orchestration import airflow_env as orchestration
 from parkwatch.portal import Portal
-from parkwatch.sites import load_sites
-from parkwatch.up import Api, ensure_pools, wait_healthy, wait_run
+from parkwatch.sites.registry import load_sites
+from parkwatch.orchestration.up import Api, ensure_pools, wait_healthy, wait_run
 
 pytestmark = [pytest.mark.airflow, pytest.mark.celery, pytest.mark.timeout(2400)]
 
@@ -37,7 +37,7 @@ PG = {"host": "127.0.0.1", "port": 5432, "user": os.environ.get("PARKWATCH_TEST_
 REDIS_DB = int(os.environ.get("PARKWATCH_TEST_REDIS_DB", "13"))
 RUN_TIMEOUT_S = 1500
 # the warehouse worker imports dbt once before it forks (as docker-compose.yml configures it)
-WAREHOUSE_WORKER_ENV = {"AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "parkwatch.orchestration.WAREHOUSE_CELERY_CONFIG"}
+WAREHOUSE_WORKER_ENV = {"AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "parkwatch.orchestration.airflow_env.WAREHOUSE_CELERY_CONFIG"}
 
 
 def reachable(port: int) -> bool:
@@ -159,7 +159,7 @@ def celery_run(services, tmp_path_factory):
         "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + services["sql"].replace("+psycopg2", ""),
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": "1",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "parkwatch.orchestration.hostname",
+        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "parkwatch.orchestration.airflow_env.hostname",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
         "AIRFLOW__API__HOST": "127.0.0.1",

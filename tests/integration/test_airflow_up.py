@@ -1,4 +1,4 @@
-"""``make up`` (``python -m parkwatch.up``): Airflow standalone on SQLite with the LocalExecutor and
+"""``make up`` (``python -m parkwatch.orchestration.up``): Airflow standalone on SQLite with the LocalExecutor and
 the demo portal reach a healthy API and UI within two minutes, the daily crawl run succeeds
 there, and everything is stopped afterwards. Ports are free loopback ports, not 8080.
 """
@@ -43,7 +43,7 @@ def test_up_is_healthy_within_two_minutes_and_runs_the_daily_crawl(tmp_path):
            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port())}
     env.pop("PARKWATCH_PORTAL_PORT", None)
-    proc = subprocess.run([sys.executable, "-m", "parkwatch.up", "--check", "--port", str(port), "--portal-port", "0",
+    proc = subprocess.run([sys.executable, "-m", "parkwatch.orchestration.up", "--check", "--port", str(port), "--portal-port", "0",
                            "--timeout", str(600 if busy else BUDGET_S), "--run-timeout", "900"],
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=1400)
     out = proc.stdout
@@ -79,7 +79,7 @@ def test_portal_clock_follows_the_crawl_run_in_progress():
     import urllib.error
     import urllib.request
 
-    from parkwatch.up import PortalClock
+    from parkwatch.orchestration.up import PortalClock
 
     clock = PortalClock(0, "2024-06-20").start()
     api = FakeApi()

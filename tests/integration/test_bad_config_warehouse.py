@@ -25,8 +25,8 @@ import duckdb
 import pytest
 
 from parkwatch import config
-from parkwatch.build import BuildError
-from parkwatch.landing import ManifestLine, ManifestWriter, RawStore
+from parkwatch.warehouse.build import BuildError
+from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore
 from tests.integration.test_hostile_input import html_page
 
 ROOT = Path(__file__).resolve().parents[2]

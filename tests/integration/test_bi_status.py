@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from parkwatch.report import generate_report
-from parkwatch.sites import load_sites
-from parkwatch.status import status
+from parkwatch.serve.report import generate_report
+from parkwatch.sites.registry import load_sites
+from parkwatch.serve.status import status
 from tests.unit.test_report import make_published
 
 BIN = Path(sys.executable).parent

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from parkwatch import config
-from parkwatch.crawl import crawl_sites
-from parkwatch.landing import RawStore, read_manifests
+from parkwatch.crawl.launcher import crawl_sites
+from parkwatch.land.store import RawStore, read_manifests
 from parkwatch.portal import Portal
 from parkwatch.portal.cms.generic import GenericSite
 from parkwatch.portal.cms.hanweb import HanwebSite

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import duckdb
 
 from parkwatch import config
-from parkwatch.crawl import crawl_site
-from parkwatch.landing import RawStore, new_run_id, read_manifests
+from parkwatch.crawl.launcher import crawl_site
+from parkwatch.land.store import RawStore, new_run_id, read_manifests
 from parkwatch.portal import Portal
 
 

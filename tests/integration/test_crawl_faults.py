@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from parkwatch import config
-from parkwatch.crawl import crawl_site
-from parkwatch.landing import RawStore, read_manifests
+from parkwatch.crawl.launcher import crawl_site
+from parkwatch.land.store import RawStore, read_manifests
 from parkwatch.portal import Portal
 
 FAULTY_YAML = """id: faulty-demo

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from parkwatch import config
-from parkwatch.crawl import crawl_site
-from parkwatch.landing import RawStore, read_manifests
+from parkwatch.crawl.launcher import crawl_site
+from parkwatch.land.store import RawStore, read_manifests
 
 HOST = "127.0.1.9"
 DECOY = "127.0.0.1"
@@ -208,7 +208,7 @@ def test_nothing_is_written_outside_the_raw_zone(hostile_crawl):
 
 
 def test_scripts_did_not_run_and_their_output_is_not_in_the_page(hostile_crawl):
-    from parkwatch.warehouse_rows import parse_page
+    from parkwatch.extract.rows import parse_page
 
     [row] = [r for r in hostile_crawl["rows"] if r["url"].endswith("/news/2024/0801/2.html")]
     body = RawStore(hostile_crawl["home"] / "raw").read(row["object_path"])

@@ -19,9 +19,9 @@ import duckdb
 import pytest
 
 from parkwatch.extract import parse_document
-from parkwatch.facts import extract_indicators
-from parkwatch.landing import ManifestLine, ManifestWriter, RawStore
-from parkwatch.warehouse_rows import parse_page
+from parkwatch.extract.facts import extract_indicators
+from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore
+from parkwatch.extract.rows import parse_page
 
 RUN = "2024-08-02T000000000000"
 SITE = "qingchuan-hitech"
@@ -101,8 +101,8 @@ def test_no_javascript_engine_is_loaded():
     interpreter, so other tests' imports do not count)."""
     code = textwrap.dedent(f"""
         import sys
-        from parkwatch.warehouse_rows import parse_page
-        from parkwatch.facts import extract_file
+        from parkwatch.extract.rows import parse_page
+        from parkwatch.extract.facts import extract_file
         parse_page("d", {SCRIPT_PAGE!r}, None, None)
         engines = {JS_ENGINES!r}
         print(sorted(m for m in sys.modules if m.split(".")[0] in engines))
@@ -130,7 +130,7 @@ def test_script_figures_do_not_come_from_a_text_page():
     "name: !!python/module:os",
 ])
 def test_yaml_python_tags_fail_cleanly_and_run_nothing(tmp_path, payload):
-    from parkwatch.sites import load_sites
+    from parkwatch.sites.registry import load_sites
 
     marker = tmp_path / "PWNED"
     good = ('id: evil\nname: x\nparks: [p]\nbase_url: "http://127.0.1.9:8700/"\n'

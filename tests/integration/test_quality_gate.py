@@ -12,10 +12,10 @@ import duckdb
 import pytest
 
 from parkwatch import config
-from parkwatch.landing import ManifestLine, ManifestWriter, RawStore
+from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore
 from parkwatch.pipeline import build_step, crawl, publish_step, validate_step
 from parkwatch.portal import Portal
-from parkwatch.publish import PublishRefused, publish
+from parkwatch.publish.publish import PublishRefused, publish
 
 DOCTORED_PAGE = """<html><head><meta charset="utf-8"><title>青川高新区民生保障情况</title></head><body>
 <div class="TRS_Editor"><h1>青川高新区民生保障情况</h1><p>发布时间:2024-08-02</p>

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
-from parkwatch.build import build
+from parkwatch.warehouse.build import build
 from parkwatch.pipeline import crawl
 from parkwatch.portal import Portal
 

@@ -1,6 +1,6 @@
 """Airflow security (issue 11), fast and without servers: no hard-coded secret in any tracked file;
 every secret in docker-compose.yml is a required ``${NAME:?...}`` from .env (no defaults) and blank
-in .env.example; ``make up`` (``parkwatch.up``) generates its admin password and Airflow keys at
+in .env.example; ``make up`` (``parkwatch.orchestration.up``) generates its admin password and Airflow keys at
 random per home, 0600, reuses them, names the auth manager explicitly and binds to loopback.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from parkwatch import up
+from parkwatch.orchestration import up
 
 ROOT = Path(__file__).resolve().parents[2]
 THIS = Path(__file__).resolve().relative_to(ROOT).as_posix()  # holds the patterns themselves
@@ -371,7 +371,7 @@ def test_the_settings_exist_in_the_installed_airflow():
 def test_alert_webhook_without_a_scheme_is_https(monkeypatch):
     import types
 
-    from parkwatch import alerts
+    from parkwatch.orchestration import alerts
 
     conn = types.SimpleNamespace(host="hooks.example.org", schema="", port=None, extra_dejson={"endpoint": "/pw"})
     fake = types.ModuleType("airflow.sdk")
@@ -383,7 +383,7 @@ def test_alert_webhook_without_a_scheme_is_https(monkeypatch):
 def test_alert_payload_is_masked_like_airflow_logs_before_it_is_posted(monkeypatch):
     import types
 
-    from parkwatch import alerts
+    from parkwatch.orchestration import alerts
 
     fake = types.ModuleType("airflow.sdk.log")  # Airflow's redact(), with one registered secret
     fake.redact = lambda item: {k: v.replace("hunter2pw", "***") if isinstance(v, str) else v for k, v in item.items()}

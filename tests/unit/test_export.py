@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from parkwatch.export import ExportError, NotPublished, export, open_published
+from parkwatch.publish.export import ExportError, NotPublished, export, open_published
 from tests.unit.test_report import make_published
 
 BIN = Path(sys.executable).parent
@@ -113,11 +113,11 @@ def test_dbt_exposures_cover_every_published_mart():
     import yaml
 
     from parkwatch import config
-    from parkwatch.publish import MARTS
+    from parkwatch.publish.publish import MARTS
 
     doc = yaml.safe_load((config.dbt_dir() / "models" / "exposures.yml").read_text(encoding="utf-8"))
     refs = {e["name"]: {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in e["depends_on"]} for e in doc["exposures"]}
     assert refs["bi_tools"] == refs["file_exports"] == set(MARTS)
-    source = (config.PROJECT_ROOT / "parkwatch" / "report" / "data.py").read_text(encoding="utf-8")
+    source = (config.PROJECT_ROOT / "parkwatch" / "serve" / "report" / "data.py").read_text(encoding="utf-8")
     read_by_report = set(re.findall(r"marts\.(\w+)", source))
     assert refs["report_page"] == read_by_report - {"publish_log"}

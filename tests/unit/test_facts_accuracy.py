@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from parkwatch.extract import parse_document
-from parkwatch.facts import extract_file, extract_policy
-from parkwatch.text import clean_text
+from parkwatch.extract.facts import extract_file, extract_policy
+from parkwatch.extract.text import clean_text
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "tests" / "gold"

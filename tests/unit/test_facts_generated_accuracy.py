@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from parkwatch.extract import parse_document
-from parkwatch.facts import extract_indicators, extract_policy, extract_projects
+from parkwatch.extract.facts import extract_indicators, extract_policy, extract_projects
 from tests.unit.test_facts_accuracy import score
 
 N_SITES, PAGES, SEED = 8, 12, 1

@@ -3,8 +3,8 @@
 import pytest
 
 from parkwatch.extract import Document
-from parkwatch.facts import CONTRACT_FIELDS, extract_indicators
-from parkwatch.facts.numbers import find_quantities
+from parkwatch.extract.facts import CONTRACT_FIELDS, extract_indicators
+from parkwatch.extract.facts.numbers import find_quantities
 
 
 def _doc(body, date="2024-08-05", title="示范高新区经济运行简报", doc_type="bulletin"):

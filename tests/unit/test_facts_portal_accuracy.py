@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from parkwatch.extract import parse_document
-from parkwatch.facts import extract_indicators
+from parkwatch.extract.facts import extract_indicators
 from tests.unit.test_facts_accuracy import score
 
 GOLD = Path(__file__).resolve().parents[1] / "gold" / "portal.json"

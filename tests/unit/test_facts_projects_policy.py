@@ -5,9 +5,9 @@ import random
 import pytest
 
 from parkwatch.extract import Document, parse_document
-from parkwatch.facts import extract_file, extract_indicators, extract_policy, extract_projects
-from parkwatch.facts.policy import cited_documents, normalize_doc_number, policy_level, responsible_units
-from parkwatch.facts.projects import KEYS, project_status
+from parkwatch.extract.facts import extract_file, extract_indicators, extract_policy, extract_projects
+from parkwatch.extract.facts.policy import cited_documents, normalize_doc_number, policy_level, responsible_units
+from parkwatch.extract.facts.projects import KEYS, project_status
 
 
 def _doc(body, doc_type="news", date="2024-06-20", title="示范高新区项目建设加速", metadata=None):
@@ -106,7 +106,7 @@ def test_a_long_number_before_项目_does_not_backtrack_for_ever():
     digits every possible way (24 digits: 4 s; 60: hours). Now linear: a hang bound, not a benchmark."""
     import time
 
-    from parkwatch.facts.projects import named_projects
+    from parkwatch.extract.facts.projects import named_projects
 
     started = time.monotonic()
     for digits in ("1234567890" * 6, "一二三四五六七八九十" * 6):

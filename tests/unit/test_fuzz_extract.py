@@ -6,8 +6,8 @@ hand-written sites, plus the faulty site's malformed and soft-404 pages), then m
 byte flips, NUL and control bytes, charset lies (header, <meta>, BOM), deeply nested and unclosed
 tags, megabyte attributes, scripts that ``document.write`` a figure, entity tricks (XXE, billion
 laughs), binary bodies. Every mutant goes through the three entry points the pipeline uses:
-``parkwatch.warehouse_rows.parse_page`` (dbt's int_parsed_pages), ``parkwatch.extract.parse_document``
-and ``parkwatch.facts.extract_file`` (``parkwatch extract``).
+``parkwatch.extract.rows.parse_page`` (dbt's int_parsed_pages), ``parkwatch.extract.parse_document``
+and ``parkwatch.extract.facts.extract_file`` (``parkwatch extract``).
 
 The short run (part of ``make test``) takes a few seconds. The long run repeats the Hypothesis fuzz
 with thousands of examples over every page::
@@ -34,9 +34,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parkwatch.extract import Document, parse_document
-from parkwatch.facts import CONTRACT_FIELDS, extract_file
+from parkwatch.extract.facts import CONTRACT_FIELDS, extract_file
 from parkwatch.portal import Portal
-from parkwatch.warehouse_rows import PARSED_COLUMNS, parse_page
+from parkwatch.extract.rows import PARSED_COLUMNS, parse_page
 
 # the figure hostile scripts try to inject; no extractor output may contain it
 INJECTED = "999.99"

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from parkwatch.landing import ManifestLine, ManifestWriter, RawStore, new_run_id, read_manifests
+from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore, new_run_id, read_manifests
 
 
 def test_put_is_content_addressed_and_idempotent(tmp_path):
@@ -52,7 +52,7 @@ import sys  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 from datetime import date  # noqa: E402
 
-from parkwatch.landing import SiteState  # noqa: E402
+from parkwatch.land.store import SiteState  # noqa: E402
 
 
 def line(run, url, outcome="landed", sha=None, **kw):
@@ -134,7 +134,7 @@ def test_health_json_is_written_atomically(tmp_path):
 
 
 # ---------------------------------------------------------------------------- the build's preflight
-from parkwatch.landing import check_manifests, iter_manifest_lines, manifest_line_problems  # noqa: E402
+from parkwatch.land.store import check_manifests, iter_manifest_lines, manifest_line_problems  # noqa: E402
 
 RUN = "2024-07-01T000000"
 SHA = "ab" * 32
@@ -223,7 +223,7 @@ def test_schema_required_keys_unknown_keys_and_failed_lines():
 
 
 def test_preflight_reports_schema_errors_with_file_line_field_value(tmp_path, monkeypatch):
-    from parkwatch.build import BuildError, preflight
+    from parkwatch.warehouse.build import BuildError, preflight
 
     monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
     write_manifest(tmp_path / "raw", jl(good_row(), good_row(fetched_at="yesterday")) + b"not json\n")
@@ -234,7 +234,7 @@ def test_preflight_reports_schema_errors_with_file_line_field_value(tmp_path, mo
 
 
 def test_preflight_summary_lists_skipped_lines(tmp_path, monkeypatch):
-    from parkwatch.build import BuildError, preflight
+    from parkwatch.warehouse.build import BuildError, preflight
 
     monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
     write_manifest(tmp_path / "raw", b"garbage\n" * 25 + jl(good_row()))

@@ -1,4 +1,4 @@
-"""Property tests (Hypothesis) of the number/unit parser, ``parkwatch.facts.numbers``.
+"""Property tests (Hypothesis) of the number/unit parser, ``parkwatch.extract.facts.numbers``.
 
 * never raises on arbitrary text, and what it returns is well formed (positions, kinds, finite values);
 * runs in linear time on long runs of digits or Chinese numerals (a hostile page cannot stall a build);
@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from parkwatch.facts.numbers import (
+from parkwatch.extract.facts.numbers import (
     _AMOUNT_UNITS,
     _COUNT_UNITS,
     _SCALES,

@@ -11,7 +11,7 @@ SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def seed_facts(prefix: str) -> list[dict]:
-    from parkwatch.facts import extract_file
+    from parkwatch.extract.facts import extract_file
 
     paths = sorted(SEEDS.glob(f"{prefix}_*.txt"))
     if not paths:

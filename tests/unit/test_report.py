@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from parkwatch.report import generate_report
-from parkwatch.report.data import chart_scale, count_word, load, period_kind, period_label
-from parkwatch.report.render import ECHARTS, highlight, quantity, show_value
+from parkwatch.serve.report import generate_report
+from parkwatch.serve.report.data import chart_scale, count_word, load, period_kind, period_label
+from parkwatch.serve.report.render import ECHARTS, highlight, quantity, show_value
 
 URL = "http://127.0.1.1:8700/jb/202407/t20240712_1.html"
 EVIL = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -224,7 +224,7 @@ def test_source_text_cannot_break_out_of_the_page(published):
 
 
 def test_report_is_replaced_atomically_and_says_when_nothing_is_published(tmp_path, monkeypatch):
-    from parkwatch.export import NotPublished
+    from parkwatch.publish.export import NotPublished
 
     monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
     with pytest.raises(NotPublished, match="parkwatch run"):

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from parkwatch.landing import ManifestLine, ManifestWriter, RawStore, SiteState
-from parkwatch.listing import ListItem, ListPage
-from parkwatch.sites import Site
-from scrapers.policy import CrawlPlan, load_done_lists
+from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore, SiteState
+from parkwatch.crawl.listing import ListItem, ListPage
+from parkwatch.sites.registry import Site
+from parkwatch.crawl.plan import CrawlPlan, load_done_lists
 
 TODAY = date(2024, 6, 20)
 
@@ -285,7 +285,7 @@ def test_backoff_doubles_and_honours_retry_after():
 def test_decode_body_reports_declared_and_detected():
     from scrapy.http import HtmlResponse
 
-    from scrapers.policy import decode_body
+    from parkwatch.crawl.plan import decode_body
 
     words = "青川高新区上半年规模以上工业增加值同比增长9.3%,固定资产投资完成42.6亿元。"
     gbk = f'<html><head><meta charset="utf-8"></head><body>{words}</body></html>'.encode("gbk")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from parkwatch.text import clean_text, collapse_whitespace, normalize_width, strip_pinyin_glosses
+from parkwatch.extract.text import clean_text, collapse_whitespace, normalize_width, strip_pinyin_glosses
 
 
 @pytest.mark.parametrize(

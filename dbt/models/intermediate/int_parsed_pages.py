@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from parkwatch.extract import EXTRACTOR_VERSION
-from parkwatch.landing import RawStore
-from parkwatch.warehouse_rows import PARSED_COLUMNS, parse_page
+from parkwatch.land.store import RawStore
+from parkwatch.extract.rows import PARSED_COLUMNS, parse_page
 
 log = logging.getLogger("parkwatch.dbt")
 

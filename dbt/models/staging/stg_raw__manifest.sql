@@ -1,6 +1,6 @@
 -- One row per manifest line; rename and cast only.
 -- A line that is not JSON (torn or corrupted) comes out of the source as an all-NULL row: dropped
--- here. parkwatch.build.preflight has already named it in a warning and refused any line that is
+-- here. parkwatch.warehouse.build.preflight has already named it in a warning and refused any line that is
 -- JSON with a required key missing, so no other row is null in these keys.
 select
     cast(run_id as varchar)       as run_id,

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from parkwatch import config
-from parkwatch.publish import MARTS
+from parkwatch.publish.publish import MARTS
 
 STALE_AFTER_HOURS = 36  # sites are crawled daily: a day and a half without a good crawl is stale
 STEPS = ("crawl", "build", "validate", "publish")
@@ -21,7 +21,7 @@ STEPS = ("crawl", "build", "validate", "publish")
 
 def published_counts(db: Path | None = None) -> dict[str, int]:
     """Rows per mart in the published file ({} before the first publish)."""
-    from parkwatch.export import NotPublished, open_published, published_marts
+    from parkwatch.publish.export import NotPublished, open_published, published_marts
 
     try:
         with open_published(db) as con:
@@ -74,7 +74,7 @@ def _crawl_ok(run: dict) -> bool:
 
 def _published_view(db: Path) -> dict:
     """Snapshot time, newest document per site and the review-queue size, from one connection."""
-    from parkwatch.export import NotPublished, open_published, published_marts, snapshot_info
+    from parkwatch.publish.export import NotPublished, open_published, published_marts, snapshot_info
 
     try:
         con = open_published(db)
@@ -99,7 +99,7 @@ def _published_view(db: Path) -> dict:
 
 def _site_ids() -> tuple[list[str], list[str]]:
     try:
-        from parkwatch.sites import load_sites
+        from parkwatch.sites.registry import load_sites
 
         sites, errors = load_sites()
         return [s.id for s in sites], [str(e) for e in errors]

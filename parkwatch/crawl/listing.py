@@ -13,8 +13,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urldefrag, urlencode, urljoin, urlsplit
 
+from parkwatch.common.dates import find_date
+
 if TYPE_CHECKING:  # pragma: no cover
-    from parkwatch.sites import Selectors
+    from parkwatch.sites.registry import Selectors
 
 # Article URL shapes of the common CMS families and of plain sites.
 ARTICLE_PATTERNS = [
@@ -37,8 +39,6 @@ ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|ofd)$", re.I)
 FETCH_ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd)$", re.I)
 # Download endpoints of Hanweb (downfile.jsp), VSB (download.jsp?…DownloadAttachUrl) and friends.
 DOWNLOAD_ENDPOINT = re.compile(r"/(downfile|download|downloadfile|filedownload)\.(jsp|do|aspx?|php)$", re.I)
-DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|"
-                     r"\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?)(?!\d)")
 
 
 # ---------------------------------------------------------------------------- links
@@ -88,17 +88,6 @@ def url_pattern(url: str) -> str:
     """The shape of a URL with every run of digits masked: the key of the repeated-pattern trap limit."""
     parts = urlsplit(url)
     return re.sub(r"\d+", "#", f"{parts.netloc}{parts.path}?{parts.query}")
-
-
-def find_date(text: str) -> date | None:
-    """The first full date (2024-07-12, 2024/7/12, 2024.07.12, 2024年7月12日) in ``text``."""
-    for m in DATE_RE.finditer(text or ""):
-        month, day = (m.group(3), m.group(4)) if m.group(2) else (m.group(5), m.group(6))
-        try:
-            return date(int(m.group(1)), int(month), int(day))
-        except ValueError:
-            continue
-    return None
 
 
 # ---------------------------------------------------------------------------- list pages

@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from parkwatch.report.data import FLAG_LABELS, MEASURE_LABELS, period_label
+from parkwatch.serve.report.data import FLAG_LABELS, MEASURE_LABELS, period_label
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"

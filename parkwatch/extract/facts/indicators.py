@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parkwatch.facts.numbers import Quantity, find_quantities
-from parkwatch.facts.periods import Period, reporting_periods, shift_year
-from parkwatch.facts.subjects import (
+from parkwatch.extract.facts.numbers import Quantity, find_quantities
+from parkwatch.extract.facts.periods import Period, reporting_periods, shift_year
+from parkwatch.extract.facts.subjects import (
     DOWN_VERBS,
     SubjectParse,
     is_verb_only,

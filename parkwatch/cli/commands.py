@@ -54,8 +54,8 @@ def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatab
     """Crawl sites (one subprocess each) into the raw zone, incrementally; print crawl health."""
     _setup_logging()
     from parkwatch import pipeline
-    from parkwatch.crawl import HEALTH_LABELS, LiveProgress, crawl_sites, health_rows
-    from parkwatch.sites import load_sites
+    from parkwatch.crawl.launcher import HEALTH_LABELS, LiveProgress, crawl_sites, health_rows
+    from parkwatch.sites.registry import load_sites
 
     day = today or date_
     if day:
@@ -98,7 +98,7 @@ def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatab
 def build(full_refresh: bool = typer.Option(False, help="re-derive every model from the raw zone")):
     """dbt build into build.duckdb."""
     _setup_logging()
-    from parkwatch.build import BuildError
+    from parkwatch.warehouse.build import BuildError
     from parkwatch.pipeline import build_step
 
     try:
@@ -111,7 +111,7 @@ def build(full_refresh: bool = typer.Option(False, help="re-derive every model f
 def docs():
     """Build dbt docs (lineage, models, columns) as one HTML page and print where it is."""
     _setup_logging()
-    from parkwatch.build import BuildError, docs as dbt_docs
+    from parkwatch.warehouse.build import BuildError, docs as dbt_docs
 
     try:
         _echo_json(dbt_docs())
@@ -139,7 +139,7 @@ def publish():
     """Copy validated marts into parks.duckdb (atomic replace)."""
     _setup_logging()
     from parkwatch.pipeline import publish_step
-    from parkwatch.publish import PublishRefused
+    from parkwatch.publish.publish import PublishRefused
 
     try:
         _echo_json(publish_step())
@@ -174,7 +174,8 @@ def demo(airflow: bool = typer.Option(True, help="run through Airflow (`airflow 
     the same from one demo to the next.
     """
     _setup_logging()
-    from parkwatch import orchestration, pipeline
+    from parkwatch import pipeline
+    from parkwatch.orchestration import airflow_env as orchestration
     from parkwatch.portal import Portal
 
     started = time.monotonic()
@@ -203,7 +204,7 @@ def demo(airflow: bool = typer.Option(True, help="run through Airflow (`airflow 
 
 
 def _print_summary(seconds: float) -> None:
-    from parkwatch import status as st
+    from parkwatch.serve import status as st
 
     s = st.status()
     crawls = s["last_crawls"]
@@ -229,7 +230,7 @@ def _print_summary(seconds: float) -> None:
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json", help="print the state as JSON (for scripts)")):
     """Last runs, freshness per site, rows per mart, last validation (Data Docs), review queue, report."""
-    from parkwatch import status as st
+    from parkwatch.serve import status as st
 
     s = st.status()
     if as_json:
@@ -311,7 +312,7 @@ def _print_status(s: dict) -> None:
 
 
 def st_hours() -> int:
-    from parkwatch.status import STALE_AFTER_HOURS
+    from parkwatch.serve.status import STALE_AFTER_HOURS
 
     return STALE_AFTER_HOURS
 
@@ -322,7 +323,7 @@ def export(format_: str = typer.Option("parquet", "--format", help="parquet | cs
            out: Optional[Path] = typer.Option(None, "--out", help="directory (default: <PARKWATCH_HOME>/exports)"),
            as_json: bool = typer.Option(False, "--json", help="print what was written as JSON")):
     """Write the published marts as Parquet, CSV or one Excel workbook, from one snapshot."""
-    from parkwatch.export import ExportError, export as do_export
+    from parkwatch.publish.export import ExportError, export as do_export
 
     try:
         summary = do_export(format_, mart, out)
@@ -342,8 +343,8 @@ def export(format_: str = typer.Option("parquet", "--format", help="parquet | cs
 def report(out: Optional[Path] = typer.Option(None, "--out", help="file (default: <PARKWATCH_HOME>/report/index.html)"),
            as_json: bool = typer.Option(False, "--json", help="print the result as JSON")):
     """Regenerate the report page from the published marts (it also runs after every publish)."""
-    from parkwatch.export import NotPublished
-    from parkwatch.report import generate_report
+    from parkwatch.publish.export import NotPublished
+    from parkwatch.serve.report import generate_report
 
     try:
         summary = generate_report(out=out)
@@ -362,7 +363,7 @@ def extract(paths: list[Path] = typer.Argument(..., help="HTML or .txt files"),
             format_: str = typer.Option("jsonl", "--format", help="only jsonl"),
             kind: str = typer.Option("indicators", help="indicators|documents|projects|policies")):
     """Extract facts from files and print one JSON object per fact (contract in DESIGN.md)."""
-    from parkwatch.facts import extract_file, extract_policy, extract_projects
+    from parkwatch.extract.facts import extract_file, extract_policy, extract_projects
 
     if format_ != "jsonl":
         _fail(f"unknown format {format_!r}: only jsonl")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from parkwatch.facts.numbers import find_quantities
+from parkwatch.extract.facts.numbers import find_quantities
 
 STATUSES = ("签约", "备案", "开工", "在建", "投产", "竣工")
 _STATUS_WORDS = (
@@ -81,8 +81,8 @@ def _company(name: str) -> tuple[str | None, str]:
 
 def _clean_name(name: str) -> str:
     """Name without a leading period, park name or count (1-6月…, 青川高新区…)."""
-    from parkwatch.facts.periods import period_spans
-    from parkwatch.facts.subjects import blank_spans, strip_park
+    from parkwatch.extract.facts.periods import period_spans
+    from parkwatch.extract.facts.subjects import blank_spans, strip_park
 
     name = re.sub(r"\s+", "", blank_spans(name, period_spans(name)))
     return strip_park(name)

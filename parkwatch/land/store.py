@@ -34,6 +34,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator, Union, get_args, get_origin, get_type_hints
 
+from parkwatch.common.dates import iso_day
+
 log = logging.getLogger(__name__)
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -448,23 +450,12 @@ class SiteState:
     def page_date(self, url: str) -> date | None:
         """The date the listing gave a landed page (else the day it was first landed)."""
         row = self.pages.get(url) or {}
-        for key in ("list_date", "first_seen"):
-            value = row.get(key)
-            if value:
-                try:
-                    return date.fromisoformat(str(value)[:10])
-                except ValueError:
-                    continue
-        return None
+        return iso_day(row.get("list_date")) or iso_day(row.get("first_seen"))
 
     def last_fetch(self, url: str) -> date | None:
         """The crawl day (logical date, else fetch day) of the newest fetch of a landed page."""
         row = self.pages.get(url) or {}
-        value = row.get("logical_date") or row.get("fetched_at")
-        try:
-            return date.fromisoformat(str(value)[:10]) if value else None
-        except ValueError:
-            return None
+        return iso_day(row.get("logical_date") or row.get("fetched_at"))
 
 
 def new_run_id(logical_date: str | None = None) -> str:

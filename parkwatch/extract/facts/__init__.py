@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-from parkwatch.extract import Document, parse_document
+from parkwatch.extract.document import Document, parse_document
 from parkwatch.extract.common import parse_date
-from parkwatch.facts.indicators import CONTRACT_FIELDS, extract_indicators_from_text, reference_year
-from parkwatch.facts.policy import (
+from parkwatch.extract.facts.indicators import CONTRACT_FIELDS, extract_indicators_from_text, reference_year
+from parkwatch.extract.facts.policy import (
     cited_documents,
     find_doc_number,
     policy_level,
@@ -18,7 +18,7 @@ from parkwatch.facts.policy import (
     signature_date,
     validity,
 )
-from parkwatch.facts.projects import extract_projects_from_text
+from parkwatch.extract.facts.projects import extract_projects_from_text
 
 __all__ = [
     "CONTRACT_FIELDS",

@@ -1,6 +1,6 @@
 """Run dbt (the only writer of build.duckdb) as a subprocess with the warehouse paths set.
 
-Before dbt runs, :func:`preflight` reads every manifest once (:func:`parkwatch.landing.check_manifests`):
+Before dbt runs, :func:`preflight` reads every manifest once (:func:`parkwatch.land.store.check_manifests`):
 lines that are not JSON (a torn last line, a corrupted line) are skipped with a warning naming
 ``manifests/<site>/<run>.jsonl:<line>`` and listed in the build summary (dbt's source reads them
 as all-NULL rows, which staging drops); a line that is JSON but breaks the manifest schema stops
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from parkwatch import config
-from parkwatch.landing import check_manifests
+from parkwatch.land.store import check_manifests
 
 log = logging.getLogger(__name__)
 SHOWN = 20  # problem lines quoted in an error or a summary; the rest are counted
@@ -52,7 +52,7 @@ def run_dbt(*args: str, log_name: str = "dbt") -> subprocess.CompletedProcess:
     log_dir = config.home() / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     cmd = [dbt_executable(), *args, "--project-dir", str(config.dbt_dir())]
-    from parkwatch.locking import lock_fd
+    from parkwatch.common.locking import lock_fd
 
     fd = lock_fd()  # dbt inherits the warehouse lock: it stays held while dbt runs, even if we die
     proc = subprocess.run(cmd, env=dbt_env(), cwd=config.dbt_dir(), capture_output=True, text=True,
@@ -77,7 +77,7 @@ def preflight() -> dict:
     for skipped in report.skipped:
         log.warning("manifest line skipped (raw file left as is): %s", skipped)
     if report.errors:
-        raise BuildError(f"{len(report.errors)} manifest field(s) break the manifest schema (parkwatch.landing."
+        raise BuildError(f"{len(report.errors)} manifest field(s) break the manifest schema (parkwatch.land.store."
                          f"ManifestLine) in {raw}; nothing was built. Fix or move the lines:\n  "
                          + "\n  ".join(_shown(report.errors)))
     if report.files and not report.lines:

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from parkwatch import config
-from parkwatch.publish import MARTS
+from parkwatch.publish.publish import MARTS
 
 FORMATS = ("parquet", "csv", "xlsx")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit less the header row

@@ -7,7 +7,7 @@ site. Styles, data and the charting library (Apache ECharts, vendored in ``vendo
 so the file opens offline from disk or as an e-mail attachment. The page is written under a
 temporary name and renamed, so a browser never loads half of it.
 
-    from parkwatch.report import generate_report
+    from parkwatch.serve.report import generate_report
     generate_report()            # → {"report": ".../report/index.html", "seconds": …}
 """
 from __future__ import annotations
@@ -26,8 +26,8 @@ def report_path() -> Path:
 
 def generate_report(db: Path | None = None, out: Path | None = None) -> dict:
     """Render the report from the published marts; returns its path and what it holds."""
-    from parkwatch.report.data import load
-    from parkwatch.report.render import render
+    from parkwatch.serve.report.data import load
+    from parkwatch.serve.report.render import render
 
     started = time.monotonic()
     db = Path(db or config.publish_db())

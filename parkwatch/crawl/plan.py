@@ -1,7 +1,7 @@
 """What to fetch in this run, and the run's crawl health. No Scrapy here except reading a response.
 
 :class:`CrawlPlan` answers the spider's questions from the site's registry entry and the
-:class:`~parkwatch.landing.SiteState` derived from earlier manifests:
+:class:`~parkwatch.land.store.SiteState` derived from earlier manifests:
 
 * a listed URL is fetched when it is new, when the listing now shows a newer date than when it
   was landed, or when it is due for a revisit (recent pages, ``revisit:`` in the registry);
@@ -24,22 +24,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from parkwatch.crawl import SKIP_REASONS  # policy refusals, not failures: one list for spider and summary
-from parkwatch.landing import RawStore, SiteState
-from parkwatch.listing import ListItem, ListPage, url_pattern
+from parkwatch.common.dates import iso_day
+from parkwatch.crawl.reasons import NO_RETRY, SKIP_REASONS
+from parkwatch.land.store import RawStore, SiteState
+from parkwatch.crawl.listing import ListItem, ListPage, url_pattern
 
 MAX_FAILURES = 3
-NO_RETRY = {"robots", "offsite", "private_address", "too_large", "too_large_unpacked", "soft_404",
-            "http_404", "http_410", "redirect_loop"}
-
-
-def _day(value) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -99,7 +89,7 @@ class CrawlPlan:
         """A finished run walked this listing to its end (or to a floor no lower than today's)."""
         if start_url not in self.done_lists:
             return False
-        walked_to, floor = _day(self.done_lists[start_url]), self.site.limits.date_floor
+        walked_to, floor = iso_day(self.done_lists[start_url]), self.site.limits.date_floor
         return walked_to is None or (floor is not None and walked_to <= floor)
 
     def new_list(self, url: str) -> bool:
@@ -173,7 +163,7 @@ class CrawlPlan:
             if prev is None:
                 unknown += 1
                 reason = "new"
-            elif item.date and _day(prev.get("list_date")) and item.date > _day(prev.get("list_date")):
+            elif item.date and iso_day(prev.get("list_date")) and item.date > iso_day(prev.get("list_date")):
                 reason = "listed_newer"
             elif self.due(item.url):
                 reason = "revisit"

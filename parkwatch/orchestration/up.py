@@ -1,7 +1,7 @@
 """``make up``: Airflow standalone (SQLite, LocalExecutor) plus the demo portal, on loopback.
 
-    python -m parkwatch.up                 # until Ctrl-C; UI on http://localhost:8080
-    python -m parkwatch.up --check         # healthy within --timeout, one crawl run succeeds, stop
+    python -m parkwatch.orchestration.up                 # until Ctrl-C; UI on http://localhost:8080
+    python -m parkwatch.orchestration.up --check         # healthy within --timeout, one crawl run succeeds, stop
 
 Airflow's metadata DB, logs and secrets live under ``$PARKWATCH_HOME/airflow`` (mode 0700). No
 default credentials: on the first start this module generates the admin password
@@ -39,9 +39,11 @@ from pathlib import Path
 
 import pendulum
 
-from parkwatch import config, orchestration
+from parkwatch import config
 
-log = logging.getLogger("parkwatch.up")
+from parkwatch.orchestration import airflow_env as orchestration
+
+log = logging.getLogger("parkwatch.orchestration.up")
 
 HEALTH_BUDGET_S = 120
 
@@ -417,7 +419,7 @@ def wait_run(api: Api, dag_id: str, run_id: str, timeout: float) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m parkwatch.up", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m parkwatch.orchestration.up", description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default=os.environ.get("PARKWATCH_AIRFLOW_HOST") or "127.0.0.1",
                         help="address the Airflow API/UI binds (default 127.0.0.1; 0.0.0.0 exposes it)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PARKWATCH_AIRFLOW_PORT") or 8080),

@@ -1,6 +1,6 @@
 """What the report shows, read from one published snapshot into plain Python values.
 
-Everything comes from a single connection to ``parks.duckdb`` (see parkwatch.export.open_published),
+Everything comes from a single connection to ``parks.duckdb`` (see parkwatch.publish.export.open_published),
 so the page describes one publish. Nothing here formats HTML; render.py does.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from parkwatch import config
-from parkwatch.export import open_published, published_marts, snapshot_info
+from parkwatch.publish.export import open_published, published_marts, snapshot_info
 
 MEASURE_ORDER = ["amount", "count", "growth_pct", "share_pct", "pp_change"]
 MEASURE_LABELS = {"amount": "总量", "count": "数量", "growth_pct": "同比增速", "share_pct": "占比",

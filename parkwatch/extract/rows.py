@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import re
 
-from parkwatch.extract import EXTRACTOR_VERSION, parse_document
-from parkwatch.facts import extract_indicators, extract_policy, extract_projects
+from parkwatch.extract.document import EXTRACTOR_VERSION, parse_document
+from parkwatch.extract.facts import extract_indicators, extract_policy, extract_projects
 
 INDICATOR_FIELDS = ["indicator_text", "parent_indicator_text", "measure", "value", "unit", "raw", "approx",
                     "is_target", "target_year", "period_start", "period_end", "sentence"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parkwatch.facts.periods import COMPARISON_RE, period_spans
+from parkwatch.extract.facts.periods import COMPARISON_RE, period_spans
 
 UP_VERBS = ("增长", "增加", "上涨", "上升", "提高", "提升", "回升", "增收", "扩大", "高出", "增幅", "增速",
             "比增", "增", "多")

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Callable
 
 from parkwatch import config
-from parkwatch.landing import RawStore, new_run_id, read_manifests
+from parkwatch.crawl.reasons import SKIP_REASONS
+from parkwatch.land.store import RawStore, new_run_id, read_manifests
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, dict], None]
-SKIP_REASONS = {"robots", "offsite", "private_address"}  # policy refusals, not failures (spider and summary)
 
 
 class ManifestTail:

@@ -25,7 +25,7 @@ POOLS = {"crawl": (4, "site crawls"), "warehouse": (1, "the single DuckDB writer
 CRAWL_QUEUE = "crawl"
 WAREHOUSE_QUEUE = "warehouse"
 # Imported once by a warehouse Celery worker before it forks, so each dbt task skips the import
-# (seconds per task): AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS=parkwatch.orchestration.WAREHOUSE_CELERY_CONFIG
+# (seconds per task): AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS=parkwatch.orchestration.airflow_env.WAREHOUSE_CELERY_CONFIG
 WAREHOUSE_PRELOAD = ("dbt.cli.main", "dbt.adapters.duckdb", "cosmos.operators.local", "duckdb")
 # Nothing leaves the machine: Airflow's usage data, Cosmos's and dbt's telemetry are off.
 NO_PHONE_HOME = {
@@ -141,7 +141,7 @@ def dbt_parse(force: bool = False) -> Path:
     dest = manifest_path()
     if not force and not manifest_is_stale(dest):
         return dest
-    from parkwatch.build import dbt_env, dbt_executable
+    from parkwatch.warehouse.build import dbt_env, dbt_executable
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dbt-parse-", dir=dest.parent) as tmp:
@@ -164,7 +164,7 @@ def dbt_parse(force: bool = False) -> Path:
 
 def dbt_task_env(name: str) -> str:
     """Value of one dbt environment variable for the warehouse the *running* task works on."""
-    from parkwatch.build import dbt_env
+    from parkwatch.warehouse.build import dbt_env
 
     return dbt_env()[name]
 
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m parkwatch.orchestration dbt-parse [--force]``."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m parkwatch.orchestration")
+    parser = argparse.ArgumentParser(prog="python -m parkwatch.orchestration.airflow_env")
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("dbt-parse", help="regenerate the dbt manifest the transform DAG is rendered from")
     p.add_argument("--force", action="store_true", help="even when it is up to date")

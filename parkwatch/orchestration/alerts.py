@@ -23,7 +23,7 @@ import urllib.request
 from datetime import datetime, timezone
 from typing import Any
 
-log = logging.getLogger("parkwatch.alerts")
+log = logging.getLogger("parkwatch.orchestration.alerts")
 
 ALERT_CONN_ID = "parkwatch_alerts"
 TIMEOUT_S = 10

@@ -1,0 +1,1 @@
+"""Helpers that know nothing of the pipeline: dates, atomic files, the warehouse lock, the run log."""
