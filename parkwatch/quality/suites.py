@@ -1,6 +1,6 @@
 """The expectation suites, built by small idempotent functions.
 
-Two severities (DESIGN.md): ``*_errors`` suites block publishing (the pipeline's own
+Two severities: ``*_errors`` suites block publishing (the pipeline's own
 invariants); ``*_warnings`` suites are reported and published (the source contradicts
 itself; the facts carry quality_flags and rows in marts.review_queue).
 """
@@ -61,11 +61,16 @@ def indicator_error_expectations(previous_rows: int | None = None) -> list:
         gxe.ExpectColumnValuesToBeBetween(column="share_within_whole", min_value=0, max_value=100,
                                           meta={"check": "share of a whole at most 100% (plans and budgets excepted)"}),
     ]
-    if previous_rows:
-        exps.append(gxe.ExpectTableRowCountToBeBetween(
-            min_value=math.ceil(previous_rows / 2),
-            meta={"check": f"row volume not collapsing: previous publish had {previous_rows} rows"}))
-    return exps
+    return exps + _row_volume(previous_rows)
+
+
+def _row_volume(previous_rows: int | None) -> list:
+    """Row volume must not collapse below half of the last publish (a broken crawl or parser)."""
+    if not previous_rows:
+        return []
+    return [gxe.ExpectTableRowCountToBeBetween(
+        min_value=math.ceil(previous_rows / 2),
+        meta={"check": f"row volume not collapsing: previous publish had {previous_rows} rows"})]
 
 
 def policy_error_expectations(previous_rows: int | None = None) -> list:
@@ -78,11 +83,7 @@ def policy_error_expectations(previous_rows: int | None = None) -> list:
         gxe.ExpectColumnValuesToBeBetween(column="days_since_published", min_value=0,
                                           meta={"check": "no publication date in the future"}),
     ]
-    if previous_rows:
-        exps.append(gxe.ExpectTableRowCountToBeBetween(
-            min_value=math.ceil(previous_rows / 2),
-            meta={"check": f"row volume not collapsing: previous publish had {previous_rows} rows"}))
-    return exps
+    return exps + _row_volume(previous_rows)
 
 
 def consistency_warning_expectations(previous_rows: int | None = None) -> list:

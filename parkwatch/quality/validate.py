@@ -3,7 +3,8 @@
 The committed file context in ``expectations/gx`` is copied into the warehouse
 (``<home>/gx``) for each run, so results and Data Docs land beside the data and the
 repository stays clean. The pandas data source is fed from DuckDB queries: GX's SQL
-data source over duckdb-engine failed every metric in a probe (DESIGN.md, known traps).
+data source over duckdb-engine failed every metric in a probe ("list index out of range",
+Great Expectations 1.24 with duckdb-engine), while pandas frames fed from DuckDB work.
 Failures name the expectation and the offending rows (by key).
 """
 from __future__ import annotations
