@@ -178,7 +178,7 @@ def crawl_sites(site_ids: list[str], logical_date: str | None = None, progress: 
     site either way). Summaries come back in the order of ``site_ids``."""
     from concurrent.futures import ThreadPoolExecutor
 
-    parallel = max(1, parallel or int(os.environ.get("PARKWATCH_CRAWL_PARALLEL") or min(4, os.cpu_count() or 1)))
+    parallel = max(1, parallel or config.crawl_parallel())
 
     def one(site_id: str) -> dict:
         summary = crawl_site(site_id, logical_date, progress=progress)

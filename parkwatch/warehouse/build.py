@@ -28,9 +28,8 @@ class BuildError(RuntimeError):
 
 def dbt_env() -> dict[str, str]:
     env = dict(os.environ)
+    env.update(config.dbt_paths_env())
     env.update(
-        PARKWATCH_BUILD_DB=str(config.build_db()),
-        PARKWATCH_RAW_DIR=str(config.raw_dir()),
         DBT_PROFILES_DIR=str(config.dbt_dir()),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DBT_LOG_PATH=str(config.home() / "logs" / "dbt"),
