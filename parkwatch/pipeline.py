@@ -1,14 +1,13 @@
 """The steps as plain functions: the CLI and the Airflow DAGs call these, nothing else."""
 from __future__ import annotations
 
-import json
 import logging
 import time
-from datetime import datetime, timezone
 
 from parkwatch import config
 from parkwatch.warehouse.build import build
 from parkwatch.common.locking import warehouse_lock
+from parkwatch.common.runs import record_run
 from parkwatch.crawl.launcher import crawl_sites
 from parkwatch.publish.publish import publish
 from parkwatch.quality.validate import validate
@@ -23,15 +22,6 @@ def site_ids() -> list[str]:
     for err in errors:
         log.error("site registry: %s (site skipped)", err)
     return [s.id for s in sites]
-
-
-def record_run(kind: str, summary: dict) -> None:
-    """Append a run summary to ``<home>/runs/<kind>.jsonl`` for `parkwatch status`."""
-    path = config.runs_dir() / f"{kind}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **summary}
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
 
 def crawl(logical_date: str | None = None, sites: list[str] | None = None) -> list[dict]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from parkwatch import config
+from parkwatch.common.runs import last_runs
 from parkwatch.publish.publish import MARTS
 
 STALE_AFTER_HOURS = 36  # sites are crawled daily: a day and a half without a good crawl is stale
@@ -29,21 +30,6 @@ def published_counts(db: Path | None = None) -> dict[str, int]:
                     for t in published_marts(con) if t in MARTS}
     except (NotPublished, duckdb.Error):
         return {}
-
-
-def last_runs(kind: str, n: int = 1) -> list[dict]:
-    """The last ``n`` run records of a step, oldest first (lines that do not parse are skipped)."""
-    path = config.runs_dir() / f"{kind}.jsonl"
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    out = []
-    for line in lines[-n:] if n else lines:
-        try:
-            out.append(json.loads(line))
-        except ValueError:
-            continue
-    return out
 
 
 def _parse_time(value) -> datetime | None:
