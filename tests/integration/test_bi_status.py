@@ -2,9 +2,6 @@
 review-queue size, the report; problems name the command that fixes them. On a small published
 warehouse and run logs written here."""
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,9 +10,8 @@ import pytest
 from parkwatch.serve.report import generate_report
 from parkwatch.sites.registry import load_sites
 from parkwatch.serve.status import status
-from tests.unit.test_report import make_published
+from tests.helpers.cli import run_parkwatch
 
-BIN = Path(sys.executable).parent
 NOW = datetime(2024, 7, 12, 9, 0, tzinfo=timezone.utc)
 
 
@@ -32,9 +28,8 @@ def write_runs(home: Path, kind: str, rows: list[dict]) -> None:
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
-    make_published(tmp_path / "parks.duckdb")
+def home(tmp_path, published_db):
+    published_db()
     ids = [s.id for s in load_sites()[0]]
     assert len(ids) >= 4, ids
     fresh, stale, broken = ids[0], ids[1], ids[2]
@@ -103,33 +98,30 @@ def test_failed_validation_names_the_checks_and_the_next_step(home):
     assert "indicators_errors: units fit their measure" in problem and "file:///tmp/dd/index.html" in problem
 
 
-def test_nothing_yet_says_what_to_run(tmp_path, monkeypatch):
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
+def test_nothing_yet_says_what_to_run(warehouse_home):
     s = status(now=NOW)
     assert s["published_db"] is None and s["rows"] == {} and s["last_validation"] is None
     assert any("parkwatch run" in p for p in s["problems"])
     assert any("no site has been crawled yet" in p for p in s["problems"])
-    assert list(tmp_path.iterdir()) == []  # status only reads
+    assert list(warehouse_home.iterdir()) == []  # status only reads
 
 
 def test_cli_status_json_and_table(home):
     path, site = home
-    env = {**os.environ, "PARKWATCH_HOME": str(path), "COLUMNS": "160"}
-    proc = subprocess.run([str(BIN / "parkwatch"), "status", "--json"], env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = {"PARKWATCH_HOME": str(path), "COLUMNS": "160"}
+    proc = run_parkwatch("status", "--json", env=env)
     assert proc.returncode == 0, proc.stderr
     s = json.loads(proc.stdout)
     assert set(s) >= {"last_runs", "sites", "rows", "last_validation", "review_queue", "report", "problems"}
-    table = subprocess.run([str(BIN / "parkwatch"), "status"], env=env, capture_output=True, text=True, timeout=300)
+    table = run_parkwatch("status", env=env)
     assert table.returncode == 0, table.stderr
     for text in ("last runs", "sites", "published marts", "indicators", "Data Docs", "file:///tmp/dd/index.html",
                  "review queue 1 rows", site["stale"], "stale", "failed", "needs attention"):
         assert text in table.stdout, text
 
 
-def test_a_damaged_published_file_is_reported_not_raised(tmp_path, monkeypatch):
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
-    (tmp_path / "parks.duckdb").write_bytes(b"not a duckdb file" * 100)
+def test_a_damaged_published_file_is_reported_not_raised(warehouse_home):
+    (warehouse_home / "parks.duckdb").write_bytes(b"not a duckdb file" * 100)
     s = status(now=NOW)
     assert s["published_error"] and s["rows"] == {}
     assert any("cannot be read" in p and "parkwatch publish" in p for p in s["problems"])

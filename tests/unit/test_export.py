@@ -1,8 +1,6 @@
 """`parkwatch export`: the published marts as Parquet, CSV and Excel, read back by pyarrow and pandas."""
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -11,16 +9,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from parkwatch.publish.export import ExportError, NotPublished, export, open_published
-from tests.unit.test_report import make_published
-
-BIN = Path(sys.executable).parent
+from tests.helpers.cli import run_parkwatch
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
-    make_published(tmp_path / "parks.duckdb")
-    return tmp_path
+def home(warehouse_home, published_db):
+    published_db()
+    return warehouse_home
 
 
 def expected_rows(home: Path) -> dict[str, int]:
@@ -97,13 +92,11 @@ def test_open_published_sees_a_new_publish_while_an_old_connection_is_open(home)
 
 
 def test_cli_export_json(home):
-    proc = subprocess.run([str(BIN / "parkwatch"), "export", "--format", "parquet", "--mart", "parks", "--json"],
-                          env={**os.environ, "PARKWATCH_HOME": str(home)}, capture_output=True, text=True, timeout=300)
+    proc = run_parkwatch("export", "--format", "parquet", "--mart", "parks", "--json", home=home)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["files"][0]["rows"] == 2 and Path(out["files"][0]["path"]).exists()
-    bad = subprocess.run([str(BIN / "parkwatch"), "export", "--format", "json"],
-                         env={**os.environ, "PARKWATCH_HOME": str(home)}, capture_output=True, text=True, timeout=300)
+    bad = run_parkwatch("export", "--format", "json", home=home)
     assert bad.returncode == 1 and "use one of parquet, csv, xlsx" in bad.stderr
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from parkwatch.extract import parse_document
 from parkwatch.extract.facts import extract_indicators, extract_policy, extract_projects
-from tests.unit.test_facts_accuracy import score
+from tests.helpers.scoring import score
 
 N_SITES, PAGES, SEED = 8, 12, 1
 FLOORS = {"precision": 0.97, "recall": 0.97, "f1": 0.97, "attribution_lenient": 0.95, "period": 0.95,

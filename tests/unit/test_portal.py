@@ -6,8 +6,6 @@ import datetime as dt
 import http.client
 import re
 import socket
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -16,18 +14,10 @@ import yaml
 
 from parkwatch.portal import PARKS, Portal
 from parkwatch.portal.content import SITES
+from tests.helpers.http import fetch
 
 ROOT = Path(__file__).resolve().parents[2]
 HREF = re.compile(r'href="([^"#]+)"')
-
-
-def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    req = urllib.request.Request(url, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
 
 
 def text(url: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from parkwatch.portal import Portal
 from parkwatch.portal.cms import build_site
 from parkwatch.portal.content import SITES
-from tests.unit.test_portal import fetch
+from tests.helpers.http import fetch
 
 REVISED = "jb/202406/t20240614_482907.html"  # qingchuan-hitech 工作简报 2024年第6期
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from parkwatch.portal import Portal
-from tests.unit.test_portal import fetch
+from tests.helpers.http import fetch
 
 SITE = "faulty-demo"
 

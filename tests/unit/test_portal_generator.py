@@ -16,7 +16,7 @@ import yaml
 from parkwatch.portal import Portal
 from parkwatch.portal.cms import build_site
 from parkwatch.portal.generator import FAMILIES, generate
-from tests.unit.test_portal import fetch
+from tests.helpers.http import fetch
 
 CONTRACT = {"doc", "indicator_text", "measure", "value", "unit", "raw", "approx", "is_target",
             "period_start", "period_end", "sentence"}

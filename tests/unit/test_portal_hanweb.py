@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from parkwatch.portal import Portal
-from tests.unit.test_portal import fetch
+from tests.helpers.http import fetch
 
 SITE = "qingchuan-gov"
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 
 from parkwatch.portal import Portal
 from parkwatch.portal.content import yuanqu, yuanqu_trad
-from tests.unit.test_portal import fetch
+from tests.helpers.http import fetch
 
 SITE = "yuanqu-news"
 GLOSS = re.compile(r"\([a-zü]+\)|【[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+】")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from tests.unit.test_portal import fetch
+from tests.helpers.http import fetch
 
 
 def test_serve_foreground_and_ctrl_c():

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 import pytest
 
 from parkwatch.portal import Portal
-from tests.unit.test_portal import fetch
+from tests.helpers.http import fetch
 
 SITE = "tongjiang-hitech"
 
