@@ -1,6 +1,14 @@
 -- Different values for the same park, indicator, measure and period in different documents.
 -- Grain: one fact that disagrees with at least one other document (doc_id × fact_seq).
-with facts as (
+with mentions as (
+    select * from {{ ref('int_indicator_mentions') }}
+),
+
+dictionary_names as (
+    select * from {{ ref('int_indicator_dictionary_names') }}
+),
+
+facts as (
     select
         m.doc_id,
         m.fact_seq,
@@ -12,8 +20,8 @@ with facts as (
         m.raw,
         m.period_start,
         m.period_end
-    from {{ ref('int_indicator_mentions') }} as m
-    left join {{ ref('int_indicator_dictionary_names') }} as dn on dn.name = m.indicator_text
+    from mentions as m
+    left join dictionary_names as dn on dn.name = m.indicator_text
     where not m.is_target
       and m.parent_indicator_text is null
       and m.park_id is not null

@@ -8,11 +8,7 @@ with documents as (
 facts as (
     select
         doc_id,
-        unnest(from_json(indicators_json, '[{"fact_seq": "BIGINT", "indicator_text": "VARCHAR",
-            "parent_indicator_text": "VARCHAR", "measure": "VARCHAR", "value": "DOUBLE", "unit": "VARCHAR",
-            "raw": "VARCHAR", "approx": "VARCHAR", "is_target": "BOOLEAN", "target_year": "INTEGER",
-            "period_start": "DATE", "period_end": "DATE", "sentence": "VARCHAR", "sentence_parks": ["VARCHAR"]}]'),
-            recursive := true)
+        {{ unnest_indicator_facts('indicators_json') }}
     from documents
 ),
 

@@ -4,13 +4,15 @@ with versions as (
     select * from {{ ref('document_versions') }}
 ),
 
+parsed as (
+    select * from {{ ref('int_parsed_pages') }}
+),
+
 facts as (
     select
         doc_id,
-        unnest(from_json(indicators_json, '[{"fact_seq": "BIGINT", "indicator_text": "VARCHAR",
-            "measure": "VARCHAR", "value": "DOUBLE", "unit": "VARCHAR", "raw": "VARCHAR",
-            "period_start": "DATE", "period_end": "DATE", "sentence": "VARCHAR"}]'), recursive := true)
-    from {{ ref('int_parsed_pages') }}
+        {{ unnest_indicator_facts('indicators_json') }}
+    from parsed
 )
 
 select
