@@ -75,7 +75,7 @@ def write_registry(generated, sites_dir: Path) -> list[str]:
 def land(pages: list[Page], raw_root: Path, run_tag: str, fetched_at: dt.datetime | None = None) -> int:
     """Land pages into a raw zone as a crawl would (content-addressed objects, one manifest per
     site and run), using parkwatch's landing code; returns how many lines were written."""
-    from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore
+    from parkwatch.land import ManifestLine, ManifestWriter, RawStore
 
     store = RawStore(raw_root)
     fetched_at = fetched_at or dt.datetime(2026, 1, 15, 6, 0, tzinfo=dt.timezone.utc)

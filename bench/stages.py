@@ -33,7 +33,7 @@ def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repea
     generated sites, same portal, same per-site parallelism. Rate = distinct detail pages reached
     per second of wall time (process start-up included for both)."""
     from parkwatch.crawl.launcher import crawl_sites
-    from parkwatch.land.store import read_manifests
+    from parkwatch.land import read_manifests
     from parkwatch.portal import Portal
 
     # Hanweb lists come only from a JavaScript data proxy and TRS lists page on with a script
@@ -224,7 +224,7 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
     corpus.land(base, raw, "T060000")
     results.sizes["dbt"] = (f"{len(base)} landed pages ({n_sites} generated sites, all CMS families), then "
                             f"{len(new)} new pages ({len(new) / len(base):.0%}); dbt-duckdb threads 2; the raw zone "
-                            "is landed with parkwatch.land.store directly (pages only, no list pages)")
+                            "is landed with parkwatch.land directly (pages only, no list pages)")
 
     with env_override(PARKWATCH_HOME=str(home)):
         env = pw_build.dbt_env()

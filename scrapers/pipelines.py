@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore
+from parkwatch.land import ManifestLine, ManifestWriter, RawStore
 
 _LINE_FIELDS = set(ManifestLine.__dataclass_fields__)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,3 +72,30 @@ def atomic_write_text(dest: Path, text: str, *, mode: int | None = None, durable
 def atomic_write_json(dest: Path, obj: Any, *, mode: int | None = None, indent: int | None = 1) -> None:
     """Write ``obj`` as JSON (UTF-8, non-ASCII kept, unknown types as str) to ``dest`` atomically."""
     atomic_write_text(dest, json.dumps(obj, ensure_ascii=False, indent=indent, default=str), mode=mode)
+
+
+def sweep_tmp(directory: Path, pattern: str = f"{TMP_PREFIX}*", min_age_s: float = 3600) -> int:
+    """Remove the temporary files (``pattern`` under ``directory``) that writers killed mid-write
+    (kill -9) left: those whose process is gone, or older than ``min_age_s``. A live writer's file
+    is kept, so a sweep is safe while other processes write. Returns how many were removed."""
+    removed = 0
+    now = time.time()
+    for tmp in Path(directory).glob(pattern):
+        m = re.match(rf"{re.escape(TMP_PREFIX)}(\d+)-", tmp.name)
+        try:
+            if (m is not None and not _alive(int(m.group(1)))) or now - tmp.stat().st_mtime > min_age_s:
+                tmp.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -21,7 +21,7 @@ from typing import Callable
 
 from parkwatch import config
 from parkwatch.crawl.reasons import SKIP_REASONS
-from parkwatch.land.store import RawStore, new_run_id, read_manifests
+from parkwatch.land import RawStore, new_run_id, read_manifests
 
 log = logging.getLogger(__name__)
 

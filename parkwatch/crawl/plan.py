@@ -1,7 +1,7 @@
 """What to fetch in this run, and the run's crawl health. No Scrapy here except reading a response.
 
 :class:`CrawlPlan` answers the spider's questions from the site's registry entry and the
-:class:`~parkwatch.land.store.SiteState` derived from earlier manifests:
+:class:`~parkwatch.land.state.SiteState` derived from earlier manifests:
 
 * a listed URL is fetched when it is new, when the listing now shows a newer date than when it
   was landed, or when it is due for a revisit (recent pages, ``revisit:`` in the registry);
@@ -26,7 +26,7 @@ from datetime import date
 
 from parkwatch.common.dates import iso_day
 from parkwatch.crawl.reasons import NO_RETRY, SKIP_REASONS
-from parkwatch.land.store import RawStore, SiteState
+from parkwatch.land import RawStore, SiteState
 from parkwatch.crawl.listing import ListItem, ListPage, url_pattern
 
 MAX_FAILURES = 3

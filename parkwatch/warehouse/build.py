@@ -1,6 +1,6 @@
 """Run dbt (the only writer of build.duckdb) as a subprocess with the warehouse paths set.
 
-Before dbt runs, :func:`preflight` reads every manifest once (:func:`parkwatch.land.store.check_manifests`):
+Before dbt runs, :func:`preflight` reads every manifest once (:func:`parkwatch.land.preflight.check_manifests`):
 lines that are not JSON (a torn last line, a corrupted line) are skipped with a warning naming
 ``manifests/<site>/<run>.jsonl:<line>`` and listed in the build summary (dbt's source reads them
 as all-NULL rows, which staging drops); a line that is JSON but breaks the manifest schema stops
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from parkwatch import config
-from parkwatch.land.store import check_manifests
+from parkwatch.land import check_manifests
 
 log = logging.getLogger(__name__)
 SHOWN = 20  # problem lines quoted in an error or a summary; the rest are counted
@@ -76,7 +76,7 @@ def preflight() -> dict:
     for skipped in report.skipped:
         log.warning("manifest line skipped (raw file left as is): %s", skipped)
     if report.errors:
-        raise BuildError(f"{len(report.errors)} manifest field(s) break the manifest schema (parkwatch.land.store."
+        raise BuildError(f"{len(report.errors)} manifest field(s) break the manifest schema (parkwatch.land.manifest."
                          f"ManifestLine) in {raw}; nothing was built. Fix or move the lines:\n  "
                          + "\n  ".join(_shown(report.errors)))
     if report.files and not report.lines:

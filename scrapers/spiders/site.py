@@ -1,7 +1,7 @@
 """The one generic spider: walks a registered site's listings and lands its pages and attachments.
 
 Thin by design: list parsing lives in :mod:`parkwatch.crawl.listing` (CMS profiles, pure functions),
-what to fetch again in :class:`parkwatch.land.store.SiteState` (derived from the manifests) and
+what to fetch again in :class:`parkwatch.land.state.SiteState` (derived from the manifests) and
 :mod:`parkwatch.crawl.plan`, landing in :mod:`scrapers.pipelines`. The spider wires them to requests.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import scrapy
 import scrapy.exceptions
 import scrapy.signals
 
-from parkwatch.land.store import RawStore, SiteState
+from parkwatch.land import RawStore, SiteState
 from parkwatch.crawl.listing import (attachment_links, challenge_reason, detect_cms, is_soft_404, parse_hanweb_window,
                                parse_list, url_pattern)
 from parkwatch.sites.registry import get_site

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from parkwatch.orchestration import airflow_env as orchestration
-from parkwatch.land.store import read_manifests
+from parkwatch.land import read_manifests
 from parkwatch.portal import Portal
 from parkwatch.portal.cms import build_site
 from parkwatch.portal.content import SITES

@@ -26,7 +26,7 @@ import pytest
 
 from parkwatch import config
 from parkwatch.warehouse.build import BuildError
-from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore
+from parkwatch.land import ManifestLine, ManifestWriter, RawStore
 from tests.integration.test_hostile_input import html_page
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ import yaml
 
 from parkwatch import config
 from parkwatch.crawl.launcher import crawl_sites
-from parkwatch.land.store import RawStore, read_manifests
+from parkwatch.land import RawStore, read_manifests
 from parkwatch.portal import Portal
 from parkwatch.portal.cms.generic import GenericSite
 from parkwatch.portal.cms.hanweb import HanwebSite

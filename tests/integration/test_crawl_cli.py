@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from parkwatch import config
-from parkwatch.land.store import read_manifests
+from parkwatch.land import read_manifests
 from parkwatch.portal import Portal
 
 BIN = Path(sys.executable).parent

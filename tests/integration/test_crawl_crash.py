@@ -14,7 +14,7 @@ import duckdb
 
 from parkwatch import config
 from parkwatch.crawl.launcher import crawl_site
-from parkwatch.land.store import RawStore, new_run_id, read_manifests
+from parkwatch.land import RawStore, new_run_id, read_manifests
 from parkwatch.portal import Portal
 
 

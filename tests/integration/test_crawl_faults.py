@@ -10,7 +10,7 @@ import pytest
 
 from parkwatch import config
 from parkwatch.crawl.launcher import crawl_site
-from parkwatch.land.store import RawStore, read_manifests
+from parkwatch.land import RawStore, read_manifests
 from parkwatch.portal import Portal
 
 FAULTY_YAML = """id: faulty-demo

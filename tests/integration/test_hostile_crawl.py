@@ -19,7 +19,7 @@ import pytest
 
 from parkwatch import config
 from parkwatch.crawl.launcher import crawl_site
-from parkwatch.land.store import RawStore, read_manifests
+from parkwatch.land import RawStore, read_manifests
 
 HOST = "127.0.1.9"
 DECOY = "127.0.0.1"

@@ -20,7 +20,7 @@ import pytest
 
 from parkwatch.extract import parse_document
 from parkwatch.extract.facts import extract_indicators
-from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore
+from parkwatch.land import ManifestLine, ManifestWriter, RawStore
 from parkwatch.extract.rows import parse_page
 
 RUN = "2024-08-02T000000000000"

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from parkwatch import config
-from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore
+from parkwatch.land import ManifestLine, ManifestWriter, RawStore
 from parkwatch.pipeline import build_step, crawl, publish_step, validate_step
 from parkwatch.portal import Portal
 from parkwatch.publish.publish import PublishRefused, publish

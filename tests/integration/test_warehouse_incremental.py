@@ -88,7 +88,7 @@ def test_content_under_a_second_url_parses_the_same_incrementally_and_in_full(tw
     """A page republished under another URL (here in another directory, so its relative attachment
     links resolve elsewhere) is parsed once, at the URL where it was first seen: the incremental
     build and a full refresh agree, whatever order the URLs sort in."""
-    from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore, read_manifests
+    from parkwatch.land import ManifestLine, ManifestWriter, RawStore, read_manifests
 
     home, _, _ = two_days
     shutil.copytree(home / "raw", tmp_path / "inc" / "raw")

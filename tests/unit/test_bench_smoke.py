@@ -41,7 +41,7 @@ def test_landing_replication_and_dbt_timings_helpers(tmp_path):
     import duckdb
 
     from bench import corpus, stages
-    from parkwatch.land.store import read_manifests
+    from parkwatch.land import read_manifests
 
     pages = corpus.render(corpus.sites(1, 3))
     assert corpus.land(pages, tmp_path / "raw", "T060000") == 3

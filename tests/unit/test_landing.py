@@ -3,7 +3,9 @@ import json
 
 import pytest
 
-from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore, new_run_id, read_manifests
+from parkwatch.land.manifest import ManifestLine, ManifestWriter, read_manifests
+from parkwatch.land.state import new_run_id
+from parkwatch.land.store import RawStore
 
 
 def test_put_is_content_addressed_and_idempotent(tmp_path):
@@ -52,7 +54,7 @@ import sys  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 from datetime import date  # noqa: E402
 
-from parkwatch.land.store import SiteState  # noqa: E402
+from parkwatch.land.state import SiteState  # noqa: E402
 
 
 def line(run, url, outcome="landed", sha=None, **kw):
@@ -134,7 +136,8 @@ def test_health_json_is_written_atomically(tmp_path):
 
 
 # ---------------------------------------------------------------------------- the build's preflight
-from parkwatch.land.store import check_manifests, iter_manifest_lines, manifest_line_problems  # noqa: E402
+from parkwatch.land.manifest import iter_manifest_lines  # noqa: E402
+from parkwatch.land.preflight import check_manifests, manifest_line_problems  # noqa: E402
 
 RUN = "2024-07-01T000000"
 SHA = "ab" * 32

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from parkwatch.land.store import ManifestLine, ManifestWriter, RawStore, SiteState
+from parkwatch.land import ManifestLine, ManifestWriter, RawStore, SiteState
 from parkwatch.crawl.listing import ListItem, ListPage
 from parkwatch.sites.registry import Site
 from parkwatch.crawl.plan import CrawlPlan, load_done_lists
