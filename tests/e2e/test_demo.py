@@ -6,17 +6,16 @@ HTTP on loopback, a real dbt build, a real GX checkpoint, a real Airflow `dags t
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from parkwatch.sites.registry import load_sites
+from tests.helpers.cli import PARKWATCH
 
 pytestmark = [pytest.mark.e2e, pytest.mark.airflow]
 SITE_IDS = [s.id for s in load_sites()[0]]
-BIN = Path(sys.executable).parent
 CONTENT_MARTS = {
     "indicators": "fact_id",
     "projects": "project_id",
@@ -29,7 +28,7 @@ CONTENT_MARTS = {
 def parkwatch(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "PARKWATCH_HOME": str(home)}
     env.pop("PARKWATCH_PORTAL_PORT", None)
-    proc = subprocess.run([str(BIN / "parkwatch"), *args], env=env, capture_output=True, text=True, timeout=1200)
+    proc = subprocess.run([PARKWATCH, *args], env=env, capture_output=True, text=True, timeout=1200)
     if check and proc.returncode != 0:
         pytest.fail(f"parkwatch {' '.join(args)} exited {proc.returncode}\nSTDOUT:\n{proc.stdout[-4000:]}\nSTDERR:\n{proc.stderr[-6000:]}")
     return proc
@@ -40,16 +39,8 @@ def snapshot(db: Path) -> dict[str, list]:
         return {m: con.execute(f"select * from marts.{m} order by {key}").fetchall() for m, key in CONTENT_MARTS.items()}
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def demo_home(tmp_path_factory):
+def demo_home(tmp_path_factory, free_port):
     home = tmp_path_factory.mktemp("home")
     port = str(free_port())
     proc = parkwatch(home, "demo", "--port", port)

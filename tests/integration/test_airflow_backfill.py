@@ -6,7 +6,6 @@ Real Airflow (``airflow dags test`` on SQLite), real Scrapy subprocesses, the po
 from __future__ import annotations
 
 import datetime as dt
-import socket
 from collections import Counter, defaultdict
 from urllib.parse import urlparse
 
@@ -25,12 +24,6 @@ pytestmark = [pytest.mark.airflow, pytest.mark.timeout(1200)]
 DATES = ["2024-06-19", "2024-06-20", "2024-06-21"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def released(site_id: str, day: str | None) -> set[str]:
     """Paths of the detail pages a portal site has published by ``day`` (None: before any day)."""
     if day is None:
@@ -41,7 +34,7 @@ def released(site_id: str, day: str | None) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def backfilled(tmp_path_factory):
+def backfilled(tmp_path_factory, free_port):
     home = tmp_path_factory.mktemp("backfill-home")
     port = free_port()
     mp = pytest.MonkeyPatch()

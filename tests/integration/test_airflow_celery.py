@@ -46,12 +46,6 @@ def reachable(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def redis_flush(db: int) -> None:
     """FLUSHDB on our own Redis database number only (RESP over a plain socket)."""
     with socket.create_connection(("127.0.0.1", 6379), timeout=5) as s:
@@ -141,7 +135,7 @@ def latest_daily_tick() -> pendulum.DateTime:
 
 
 @pytest.fixture(scope="module")
-def celery_run(services, tmp_path_factory):
+def celery_run(services, tmp_path_factory, free_port):
     tmp = tmp_path_factory.mktemp("celery")
     home, logs = tmp / "home", tmp / "logs"
     logs.mkdir()

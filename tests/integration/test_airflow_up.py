@@ -19,12 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BUDGET_S = float(os.environ.get("PARKWATCH_UP_BUDGET_S") or 120)  # the acceptance criterion
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def listening(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(1)
@@ -36,7 +30,7 @@ def overloaded() -> bool:
     return os.getloadavg()[0] / (os.cpu_count() or 1) > 1.5
 
 
-def test_up_is_healthy_within_two_minutes_and_runs_the_daily_crawl(tmp_path):
+def test_up_is_healthy_within_two_minutes_and_runs_the_daily_crawl(tmp_path, free_port):
     busy = overloaded()
     port = free_port()
     env = {**os.environ, "PARKWATCH_HOME": str(tmp_path / "home"),  # log servers off their usual ports too

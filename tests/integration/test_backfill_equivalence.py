@@ -19,7 +19,6 @@ faulty site, not in sites/, is not served). About 5 minutes on a 2-core box: 15 
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import time
 from collections import Counter
 
@@ -60,12 +59,6 @@ AS_LOGICAL_DATE = {
     "document_versions": {"first_seen_at", "last_seen_at"},
     "indicator_versions": {"first_seen_at", "last_seen_at"},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def released(day: str) -> dict[str, set[str]]:
@@ -143,7 +136,7 @@ def transform_and_publish() -> dict:
 
 
 @pytest.fixture(scope="module")
-def homes(tmp_path_factory):
+def homes(tmp_path_factory, free_port):
     home_a, home_b = tmp_path_factory.mktemp("daily"), tmp_path_factory.mktemp("backfill")
     port = free_port()
     mp = pytest.MonkeyPatch()

@@ -8,7 +8,6 @@ The alias bomb, deep nesting, a directory named ``*.yaml`` and duplicate keys we
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from parkwatch.sites.registry import load_sites
+from tests.helpers.cli import run_parkwatch
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """\
@@ -163,9 +163,7 @@ def test_cli_crawl_reports_broken_site_files(tmp_path, sites_dir):
     for f in sites_dir.iterdir():
         f.unlink()
     (sites_dir / "broken.yaml").write_text(GOOD.replace("kind: bulletin", "kind: gossip"), encoding="utf-8")
-    env = {**os.environ, "PARKWATCH_SITES_DIR": str(sites_dir), "PARKWATCH_HOME": str(tmp_path / "wh")}
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "parkwatch"), "crawl", "--json"], capture_output=True,
-                         text=True, timeout=300, env=env, cwd=ROOT)
+    out = run_parkwatch("crawl", "--json", home=tmp_path / "wh", env={"PARKWATCH_SITES_DIR": str(sites_dir)}, cwd=ROOT)
     assert out.returncode == 1, out
     assert "broken.yaml: sections.0.kind:" in out.stderr, out.stderr
     assert "Traceback" not in out.stderr

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,10 +26,10 @@ import pytest
 from parkwatch import config
 from parkwatch.warehouse.build import BuildError
 from parkwatch.land import ManifestLine, ManifestWriter, RawStore
-from tests.integration.test_hostile_input import html_page
+from tests.helpers.cli import run_parkwatch
+from tests.helpers.pages import html_page
 
 ROOT = Path(__file__).resolve().parents[2]
-PARKWATCH = str(ROOT / ".venv" / "bin" / "parkwatch")
 SITE = "qingchuan-hitech"
 RUN1, RUN2 = "2024-08-01T000000000000", "2024-08-02T000000000000"
 PAGE1 = html_page("青川高新区经济运行情况", "<p>上半年,园区规上工业增加值同比增长6.5%,税收收入3.27亿元。</p>")
@@ -112,8 +111,7 @@ def built_titles(home: Path) -> set[str]:
 
 
 def cli(*args: str, home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PARKWATCH_HOME": str(home)}
-    return subprocess.run([PARKWATCH, *args], capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
+    return run_parkwatch(*args, home=home, timeout=600, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")

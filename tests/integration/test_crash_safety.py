@@ -5,7 +5,6 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,8 +13,7 @@ import pytest
 
 from parkwatch.pipeline import crawl, transform
 from parkwatch.portal import Portal
-
-BIN = Path(sys.executable).parent
+from tests.helpers.cli import PARKWATCH
 
 
 def sha(path: Path) -> str:
@@ -30,7 +28,7 @@ def counts(db: Path) -> dict:
 
 def start(home: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "PARKWATCH_HOME": str(home)}
-    return subprocess.Popen([str(BIN / "parkwatch"), *args], env=env, stdout=subprocess.PIPE,
+    return subprocess.Popen([PARKWATCH, *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 

@@ -22,6 +22,7 @@ from parkwatch.extract import parse_document
 from parkwatch.extract.facts import extract_indicators
 from parkwatch.land import ManifestLine, ManifestWriter, RawStore
 from parkwatch.extract.rows import parse_page
+from tests.helpers.pages import html_page
 
 RUN = "2024-08-02T000000000000"
 SITE = "qingchuan-hitech"
@@ -32,14 +33,6 @@ HOSTILE_TITLE = f"青川高新区简报{DROP}\\\"x\\'y"
 HOSTILE_SENTENCE = (f"截至7月末,园区财政收入5.58亿元,同比增长9%。备注:{DROP} \\\\ \" ' ; /* */ $$ {{{{ var('x') }}}} "
                     f"{{% raw %}} %s :name,园区税收收入3.27亿元。")
 INJECTED = "999.99"
-
-
-def html_page(title: str, body_html: str, charset: str = "utf-8") -> bytes:
-    return textwrap.dedent(f"""\
-        <html><head><meta charset="{charset}"><title>青川高新区</title></head><body>
-        <div class="TRS_Editor"><h1>{title}</h1><p>发布时间:2024-08-02</p>
-        {body_html}
-        </div></body></html>""").encode(charset)
 
 
 SCRIPT_PAGE = html_page("青川高新区经济运行情况", f"""
