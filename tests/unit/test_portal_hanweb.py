@@ -20,12 +20,6 @@ PROXY = "module/web/jpage/dataproxy.jsp"
 
 
 @pytest.fixture(scope="module")
-def portal():
-    with Portal() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
 def base(portal):
     url = portal.site_urls[SITE]
     assert url == f"http://127.0.1.3:{portal.port}/"

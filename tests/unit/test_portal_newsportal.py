@@ -17,11 +17,10 @@ GLOSS = re.compile(r"\([a-zü]+\)|【[a-zāáǎàēéěèīíǐìōóǒòūúǔ�
 
 
 @pytest.fixture(scope="module")
-def base():
-    with Portal() as p:
-        url = p.site_urls[SITE]
-        assert url == f"http://127.0.1.5:{p.port}/"
-        yield url
+def base(portal):
+    url = portal.site_urls[SITE]
+    assert url == f"http://127.0.1.5:{portal.port}/"
+    return url
 
 
 def path(article) -> str:

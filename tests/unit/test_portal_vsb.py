@@ -7,18 +7,16 @@ from urllib.parse import urljoin
 
 import pytest
 
-from parkwatch.portal import Portal
 from tests.helpers.http import fetch
 
 SITE = "tongjiang-hitech"
 
 
 @pytest.fixture(scope="module")
-def base():
-    with Portal() as p:
-        url = p.site_urls[SITE]
-        assert url == f"http://127.0.1.4:{p.port}/"
-        yield url
+def base(portal):
+    url = portal.site_urls[SITE]
+    assert url == f"http://127.0.1.4:{portal.port}/"
+    return url
 
 
 def walk(start: str) -> tuple[list[str], list[str]]:
