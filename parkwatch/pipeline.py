@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from parkwatch import config
-from parkwatch.warehouse.build import build
 from parkwatch.common.locking import warehouse_lock
 from parkwatch.common.runs import record_run
 from parkwatch.crawl.launcher import crawl_sites
+from parkwatch.crawl.progress import Progress
 from parkwatch.publish.publish import publish
 from parkwatch.quality.validate import validate
 from parkwatch.sites.registry import load_sites
+from parkwatch.warehouse.build import build
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +26,11 @@ def site_ids() -> list[str]:
     return [s.id for s in sites]
 
 
-def crawl(logical_date: str | None = None, sites: list[str] | None = None) -> list[dict]:
-    summaries = crawl_sites(sites or site_ids(), logical_date)
+def crawl(logical_date: str | None = None, sites: list[str] | None = None, progress: Progress | None = None,
+          on_done: Callable[[dict], None] | None = None) -> list[dict]:
+    """Crawl ``sites`` (default: every valid site) and record one run per site. ``progress(site_id, counts)``
+    is called while a site crawls and ``on_done(summary)`` when it has finished (the CLI's live table)."""
+    summaries = crawl_sites(site_ids() if sites is None else sites, logical_date, progress=progress, on_done=on_done)
     for s in summaries:
         record_run("crawl", s)
     return summaries
@@ -67,7 +72,7 @@ def publish_step() -> dict:
         from parkwatch.serve.report import generate_report
 
         summary["report"] = generate_report()["report"]
-    except Exception as exc:  # noqa: BLE001 - the marts are published; the page can be rebuilt later
+    except Exception as exc:  # the marts are published; the page can be rebuilt later
         log.exception("report page not regenerated after publish")
         summary["report_error"] = f"{type(exc).__name__}: {exc}"
     record_run("publish", summary)
@@ -90,3 +95,13 @@ def run_all(logical_date: str | None = None) -> dict:
     result = {"crawl": crawl_summaries, **transform()}
     result["seconds"] = round(time.monotonic() - started, 1)
     return result
+
+
+def crawl_summary(logical_date: str, summaries: list[dict]) -> dict:
+    """One line of crawl health per site that returned a summary (a failed site task leaves an
+    empty entry), and the day's totals: what the crawl DAG's last task reports."""
+    done = [s for s in summaries if s]
+    for s in done:
+        log.info("crawl health %s: landed %s, new %s, failed %s",
+                 s["site_id"], s["pages_landed"], s["pages_new"], s["failed"])
+    return {"logical_date": logical_date, "sites": len(done), "pages_landed": sum(s["pages_landed"] for s in done)}

@@ -1,21 +1,16 @@
 """Acceptance 5 and the command line: a registry file with a bad field fails naming the file and the
-field, and the other sites still crawl; `parkwatch crawl --site … --today …` prints crawl health."""
+field, and the other sites still crawl; `parkwatch crawl --site … --date …` prints crawl health."""
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 from parkwatch import config
 from parkwatch.land import read_manifests
 from parkwatch.portal import Portal
-
-BIN = Path(sys.executable).parent
+from tests.helpers.cli import run_parkwatch
 
 
 def parkwatch(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "parkwatch"), *args], env={**os.environ, **env}, capture_output=True, text=True,
-                          timeout=600)
+    return run_parkwatch(*args, env=env, timeout=600)
 
 
 def test_bad_registry_file_is_named_and_the_other_sites_crawl(tmp_path):
@@ -29,7 +24,7 @@ def test_bad_registry_file_is_named_and_the_other_sites_crawl(tmp_path):
     home = tmp_path / "home"
     with Portal(port=0, today="2024-07-31") as portal:
         env = {"PARKWATCH_HOME": str(home), "PARKWATCH_SITES_DIR": str(sites), "PARKWATCH_PORTAL_PORT": str(portal.port)}
-        proc = parkwatch(env, "crawl", "--today", "2024-07-31")
+        proc = parkwatch(env, "crawl", "--date", "2024-07-31")
         assert proc.returncode == 1, proc.stderr[-3000:]
         assert f"{sites / 'tongjiang-hitech.yaml'}: politeness.delay_s: " in proc.stderr
         assert "jinhe-etdz" in proc.stdout and "yuanqu-news" in proc.stdout and "crawl health" in proc.stdout
@@ -37,7 +32,7 @@ def test_bad_registry_file_is_named_and_the_other_sites_crawl(tmp_path):
         for sid in ("jinhe-etdz", "yuanqu-news"):
             assert any(r["outcome"] == "landed" and r.get("kind") == "page" for r in read_manifests(home / "raw", sid))
 
-        again = parkwatch(env, "crawl", "--site", "jinhe-etdz", "--today", "2024-08-01", "--json")
+        again = parkwatch(env, "crawl", "--site", "jinhe-etdz", "--date", "2024-08-01", "--json")
         unknown = parkwatch(env, "crawl", "--site", "tongjiang-hitech")
     assert again.returncode == 1  # the broken file is still reported …
     [summary] = json.loads(again.stdout)  # … but the named site crawled: nothing new, nothing fetched again
