@@ -53,12 +53,11 @@ def baseline(tmp_path_factory):
 
 
 @pytest.fixture
-def faulty(baseline, tmp_path, monkeypatch):
+def faulty(baseline, warehouse_home):
     """A copy of the baseline warehouse (built and published) to break."""
     for name in ("build.duckdb", "parks.duckdb"):
-        shutil.copy2(baseline / name, tmp_path / name)
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
-    return tmp_path
+        shutil.copy2(baseline / name, warehouse_home / name)
+    return warehouse_home
 
 
 def sha(path):

@@ -1,10 +1,16 @@
 import hashlib
 import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from datetime import date
 
 import pytest
 
-from parkwatch.land.manifest import ManifestLine, ManifestWriter, read_manifests
-from parkwatch.land.state import new_run_id
+from parkwatch.land.manifest import ManifestLine, ManifestWriter, iter_manifest_lines, read_manifests
+from parkwatch.land.preflight import check_manifests, manifest_line_problems
+from parkwatch.land.state import SiteState, new_run_id
 from parkwatch.land.store import RawStore
 
 
@@ -48,14 +54,6 @@ def test_run_ids_sort_by_logical_date():
 
 
 # ---------------------------------------------------------------------------- incremental state, crash repair
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from dataclasses import asdict  # noqa: E402
-from datetime import date  # noqa: E402
-
-from parkwatch.land.state import SiteState  # noqa: E402
-
 
 def line(run, url, outcome="landed", sha=None, **kw):
     return ManifestLine(run_id=run, site_id="s", url=url, section="news", outcome=outcome, sha256=sha,
@@ -136,9 +134,6 @@ def test_health_json_is_written_atomically(tmp_path):
 
 
 # ---------------------------------------------------------------------------- the build's preflight
-from parkwatch.land.manifest import iter_manifest_lines  # noqa: E402
-from parkwatch.land.preflight import check_manifests, manifest_line_problems  # noqa: E402
-
 RUN = "2024-07-01T000000"
 SHA = "ab" * 32
 
@@ -225,10 +220,9 @@ def test_schema_required_keys_unknown_keys_and_failed_lines():
     assert manifest_line_problems([1, 2])[0][0] == "line"
 
 
-def test_preflight_reports_schema_errors_with_file_line_field_value(tmp_path, monkeypatch):
+def test_preflight_reports_schema_errors_with_file_line_field_value(tmp_path, warehouse_home):
     from parkwatch.warehouse.build import BuildError, preflight
 
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
     write_manifest(tmp_path / "raw", jl(good_row(), good_row(fetched_at="yesterday")) + b"not json\n")
     report = check_manifests(tmp_path / "raw")
     assert report.errors == [f'manifests/s/{RUN}.jsonl:2: fetched_at = "yesterday": not an ISO 8601 timestamp']
@@ -236,10 +230,9 @@ def test_preflight_reports_schema_errors_with_file_line_field_value(tmp_path, mo
         preflight()
 
 
-def test_preflight_summary_lists_skipped_lines(tmp_path, monkeypatch):
+def test_preflight_summary_lists_skipped_lines(tmp_path, warehouse_home):
     from parkwatch.warehouse.build import BuildError, preflight
 
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
     write_manifest(tmp_path / "raw", b"garbage\n" * 25 + jl(good_row()))
     summary = preflight()
     assert summary["manifest_lines"] == 1 and len(summary["skipped_manifest_lines"]) == 21

@@ -1,6 +1,17 @@
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
-from parkwatch.crawl.listing import classify_link, hanweb_window_url, normalise_url, same_origin, trs_page_urls
+from parkwatch.crawl.listing import (ListPage, attachment_links, challenge_reason, classify_link, detect_cms, find_date,
+                                     generic_items, hanweb_proxy, hanweb_window_url, is_attachment, is_soft_404,
+                                     normalise_url, parse_hanweb_records, parse_hanweb_window, parse_list,
+                                     same_origin, trs_page_urls, trs_pager, url_pattern)
+from parkwatch.extract.decode import decode_html
+from parkwatch.portal.cms import build_site
+from parkwatch.portal.content import SITES
+from parkwatch.portal.model import Request
+from parkwatch.sites import Selectors
 
 
 @pytest.mark.parametrize("url,text,kind", [
@@ -44,8 +55,6 @@ HANWEB_XML = """<?xml version="1.0" encoding="UTF-8"?><datastore><nextgroup><![C
 
 
 def test_hanweb_proxy_found_and_windowed():
-    from parkwatch.crawl.listing import hanweb_proxy, hanweb_window_url, parse_hanweb_records
-
     proxy = hanweb_proxy("http://gov/col/col1235/index.html", HANWEB_PAGE)
     assert proxy["url"] == "http://gov/module/web/jpage/dataproxy.jsp"
     assert proxy["params"]["columnid"] == "1235" and proxy["batch"] == 9
@@ -56,18 +65,6 @@ def test_hanweb_proxy_found_and_windowed():
 
 
 # ---------------------------------------------------------------------------- CMS profiles on portal pages
-import datetime as dt  # noqa: E402
-from urllib.parse import parse_qs, urlsplit  # noqa: E402
-
-from parkwatch.extract.decode import decode_html  # noqa: E402
-from parkwatch.crawl.listing import (ListPage, attachment_links, challenge_reason, detect_cms, find_date,  # noqa: E402
-                               generic_items, is_attachment, is_soft_404, parse_hanweb_window, parse_list,
-                               trs_pager, url_pattern)
-from parkwatch.portal.cms import build_site  # noqa: E402
-from parkwatch.portal.content import SITES  # noqa: E402
-from parkwatch.portal.model import Request  # noqa: E402
-from parkwatch.sites.registry import Selectors  # noqa: E402
-
 START = {"trs": "/{slug}/index.html", "generic": "/{slug}/list.html", "hanweb": "/col/{slug}/index.html",
          "vsb": "/{slug}.htm", "newsportal": "/{slug}/index.shtml"}
 EXPECTED_PROFILE = {"trs": "trs", "generic": "generic", "hanweb": "hanweb", "vsb": "vsb", "newsportal": "generic"}
