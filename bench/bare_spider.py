@@ -41,17 +41,12 @@ class BareSpider(scrapy.Spider):
 
 
 def settings_for(site) -> Settings:
-    p = site.politeness
+    from scrapers.run import politeness_settings
+
     settings = Settings()
     settings.setdict({
         "ROBOTSTXT_OBEY": True,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": p.concurrency,
-        "CONCURRENT_REQUESTS": max(16, p.concurrency * (1 + len(site.allow_hosts))),
-        "DOWNLOAD_DELAY": p.delay_s,
-        "RANDOMIZE_DOWNLOAD_DELAY": p.delay_s > 0,
-        "AUTOTHROTTLE_ENABLED": p.autothrottle if p.autothrottle is not None else p.delay_s > 0,
-        "DOWNLOAD_TIMEOUT": p.timeout_s,
-        "RETRY_TIMES": p.retries,
+        **politeness_settings(site),
         "DEPTH_LIMIT": 0,
         "LOG_LEVEL": "INFO",
         "TELNETCONSOLE_ENABLED": False,
@@ -70,7 +65,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
-    from parkwatch.sites.registry import get_site
+    from parkwatch.sites import get_site
 
     site = get_site(args.site, Path(args.sites_dir))
     starts = [url for url, _section in site.start_requests()]

@@ -1,5 +1,5 @@
-"""Downloader middlewares: the site guard (own hosts, no private addresses), retries with backoff,
-and the mapping of download failures to the reasons the manifest records."""
+"""Downloader middlewares: the site guard (own hosts, no private addresses) and retries with backoff.
+The reasons a failed download is recorded under live in :mod:`parkwatch.crawl.reasons`."""
 from __future__ import annotations
 
 import asyncio
@@ -13,15 +13,14 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import dnscache
 
+from parkwatch.crawl.reasons import Refusal
+
 log = logging.getLogger(__name__)
 
 
-class Blocked(IgnoreRequest):
-    """A request the site guard refused; ``reason`` goes to the manifest."""
-
-    def __init__(self, reason: str, detail: str = ""):
-        self.reason = reason
-        super().__init__(f"{reason}: {detail}" if detail else reason)
+class Blocked(Refusal, IgnoreRequest):
+    """A request the site guard refused; ``reason`` goes to the manifest. An ``IgnoreRequest``,
+    the exception Scrapy expects from a middleware that drops a request."""
 
 
 def address_allowed(address: str, allow_networks: list[str]) -> bool:
@@ -124,40 +123,3 @@ class RetryDelayMiddleware:
         if delay:
             await asyncio.sleep(delay)
         return None
-
-
-def failure_reason(failure) -> str:
-    """A short, stable reason for a failed download (what the manifest and crawl health show)."""
-    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
-                                   DownloadTimeoutError, ResponseDataLossError)
-    from scrapy.spidermiddlewares.httperror import HttpError
-    from twisted.internet import error as tx
-    from twisted.web._newclient import ResponseFailed
-
-    exc = failure.value
-    if isinstance(exc, Blocked):
-        return exc.reason
-    if isinstance(exc, HttpError):
-        return f"http_{exc.response.status}"
-    if isinstance(exc, IgnoreRequest):
-        msg = str(exc)
-        if "robots.txt" in msg:
-            return "robots"
-        if "redirect" in msg:
-            return "redirect_loop"
-        if "decompression" in msg or "DOWNLOAD_MAXSIZE" in msg:
-            return "too_large_unpacked"
-        return "ignored"
-    if isinstance(exc, DownloadCancelledError) or "max size" in str(exc):
-        return "too_large"
-    if isinstance(exc, (DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError)):
-        return "timeout"
-    if isinstance(exc, ResponseDataLossError):
-        return "truncated"
-    if isinstance(exc, (CannotResolveHostError, tx.DNSLookupError)):
-        return "dns"
-    if isinstance(exc, (DownloadConnectionRefusedError, tx.ConnectionRefusedError)):
-        return "connection_refused"
-    if isinstance(exc, (tx.ConnectionLost, tx.ConnectionDone, ResponseFailed)):
-        return "connection_lost"
-    return type(exc).__name__

@@ -1,4 +1,4 @@
-"""What to fetch in this run, and the run's crawl health. No Scrapy here except reading a response.
+"""What to fetch in this run: the crawl's decisions. No Scrapy here.
 
 :class:`CrawlPlan` answers the spider's questions from the site's registry entry and the
 :class:`~parkwatch.land.state.SiteState` derived from earlier manifests:
@@ -12,24 +12,112 @@
   repeats ``max_list_pages`` times (calendar-style traps);
 * URLs that failed in earlier runs are tried again, up to ``MAX_FAILURES`` times, unless the
   reason says it cannot help (robots, off-site, private address, too large, gone);
-* at the end of a run its health (seen, new, revised, unchanged, skipped by robots, failed by
-  reason, throughput) is written to ``health/<site>/<run>.json``; only a run that finished records
-  which listings it walked to their end.
+* every request has a :class:`RequestKind` (its priority and the callback that reads it) and a
+  :class:`RequestMeta` (what its manifest line records);
+* the plan counts what it decided and what landed; at the end of a run it writes those raw
+  counters (:mod:`parkwatch.crawl.health` derives the health from them), and only a run that
+  finished records which listings it walked to their end.
 """
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import Enum
+from typing import TYPE_CHECKING
 
 from parkwatch.common.dates import iso_day
-from parkwatch.crawl.reasons import NO_RETRY, SKIP_REASONS
-from parkwatch.land import RawStore, SiteState
+from parkwatch.crawl.health import derive, write_health
 from parkwatch.crawl.listing import ListItem, ListPage, url_pattern
+from parkwatch.crawl.reasons import NO_RETRY
+from parkwatch.land import RawStore, SiteState
+
+if TYPE_CHECKING:
+    from parkwatch.sites.registry import Site
 
 MAX_FAILURES = 3
+
+
+class RequestKind(Enum):
+    """What a request fetches: its scheduling priority and the spider callback that reads the answer.
+    List pages go first (they decide what else to fetch); retries and revisits of known URLs wait
+    until the new pages are in."""
+
+    LIST = ("list", 100, "parse_list")
+    PAGE = ("page", 0, "parse_page")
+    ATTACHMENT = ("attachment", 0, "parse_page")
+    REVISIT = ("revisit", -10, "parse_page")
+
+    def __init__(self, label: str, priority: int, callback: str):
+        self.label = label
+        self.priority = priority
+        self.callback = callback
+
+
+# the key of Scrapy's ``Request.meta`` that carries a RequestMeta
+META_KEY = "parkwatch"
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """What a request carries to its response and its manifest line. ``kind`` is the manifest kind
+    (list, page, attachment); pages and attachments say ``why`` they are fetched (new, listed_newer,
+    revisit, retry) and what the list entry showed; list pages say which listing they belong to.
+
+    Sub-list depth is not here: the spider reads Scrapy's own ``meta["depth"]`` (hops from a start
+    URL, set by its DepthMiddleware), which is what bounds ``max_depth``."""
+
+    kind: str
+    section: str | None
+    referer: str | None = None
+    why: str | None = None
+    list_title: str | None = None
+    list_date: str | None = None
+    cited_by: str | None = None
+    start_url: str | None = None
+    page_no: int = 0
+    profile: str | None = None
+    hanweb_proxy: str | None = None
+
+    @classmethod
+    def for_list(cls, section: str | None, start_url: str, referer: str | None = None) -> RequestMeta:
+        """The first page of a listing (a start URL or a sub-list)."""
+        return cls("list", section, referer=referer, start_url=start_url)
+
+    def next_list(self, referer: str, profile: str | None, hanweb_proxy: str | None) -> RequestMeta:
+        """The next page of the same listing."""
+        return replace(self, referer=referer, page_no=self.page_no + 1, profile=profile, hanweb_proxy=hanweb_proxy)
+
+    @classmethod
+    def for_entry(cls, item: ListItem, section: str | None, why: str, referer: str) -> RequestMeta:
+        """A page or attachment a list page links to."""
+        return cls(item.kind, section, referer=referer, why=why, list_title=item.title or None,
+                   list_date=item.date.isoformat() if item.date else None)
+
+    @classmethod
+    def for_attachment(cls, section: str | None, why: str, page_url: str) -> RequestMeta:
+        """An attachment a landed page cites."""
+        return cls("attachment", section, referer=page_url, why=why, cited_by=page_url)
+
+    @classmethod
+    def carried_over(cls, row: dict, why: str) -> RequestMeta:
+        """A URL from the crawl state (a retry or a revisit), with what its last manifest line recorded."""
+        return cls(row.get("kind") or "page", row.get("section"), referer=row.get("referer"), why=why,
+                   list_title=row.get("list_title"), list_date=row.get("list_date"), cited_by=row.get("cited_by"))
+
+    @property
+    def request_kind(self) -> RequestKind:
+        if self.kind == "list":
+            return RequestKind.LIST
+        if self.why in ("revisit", "retry"):
+            return RequestKind.REVISIT
+        return RequestKind.ATTACHMENT if self.kind == "attachment" else RequestKind.PAGE
+
+    def line_fields(self) -> dict:
+        """The manifest line fields this request decides."""
+        return {"kind": self.kind, "section": self.section, "referer": self.referer, "list_title": self.list_title,
+                "list_date": self.list_date, "cited_by": self.cited_by, "why": self.why}
 
 
 @dataclass
@@ -43,13 +131,13 @@ class ListStep:
 
 @dataclass
 class CrawlPlan:
-    site: object
+    site: Site
     state: SiteState
     today: date
     done_lists: dict[str, str | None] = field(default_factory=dict)  # start URL → date floor it was walked to
     started: float = field(default_factory=time.monotonic)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.seen: set[str] = set()
         self._requested: set[str] = set()
         self.below_floor: set[str] = set()
@@ -64,6 +152,11 @@ class CrawlPlan:
         self.budget = self.site.limits.max_pages
 
     # ------------------------------------------------------------------ decisions
+    def list_requested(self, start_url: str | None, url: str) -> None:
+        """Count a list page request (a URL shape repeating per listing marks a trap)."""
+        self.lists_requested += 1
+        self.list_patterns[(start_url, url_pattern(url))] += 1
+
     def requested(self, url: str) -> None:
         self._requested.add(url)
         self.seen.add(url)
@@ -128,8 +221,8 @@ class CrawlPlan:
             headers["If-Modified-Since"] = prev["last_modified"]
         return headers
 
-    def attachment(self, url: str) -> str | None:
-        """'new' when an attachment a page cites should be fetched, else None."""
+    def should_fetch_attachment(self, url: str) -> str | None:
+        """Why to fetch an attachment a page cites ('new'), or None not to fetch it."""
         if not self.site.owns(url):
             self.counts["offsite_links"] += 1
             return None
@@ -145,6 +238,20 @@ class CrawlPlan:
         """Which entries of one list page to fetch, and whether to read the next list page."""
         if listing.proxy:  # a Hanweb column page: the entries come from the data proxy
             return ListStep([], {}, None, False)
+        fetch, why, unknown = self._entries_to_fetch(listing)
+        floor, dated = self.site.limits.date_floor, listing.dated
+        end = listing.next_url is None or bool(floor and dated and all(i.date < floor for i in dated))
+        if end:
+            self.reached_end.add(start_url)
+        stop = None if end or listing.next_url is None else self._stop_reason(start_url, page_no, listing,
+                                                                                listing.next_url, unknown)
+        self._last_items[start_url] = tuple(sorted(i.url for i in listing.items))
+        if stop:
+            self.counts[f"list_stop_{stop}"] += 1
+        return ListStep(fetch, why, None if (end or stop) else listing.next_url, end, stop)
+
+    def _entries_to_fetch(self, listing: ListPage) -> tuple[list[ListItem], dict[str, str], int]:
+        """The entries to fetch and why, and how many entries the crawl state does not know."""
         floor = self.site.limits.date_floor
         fetch, why, unknown = [], {}, 0
         for item in listing.items:
@@ -159,15 +266,10 @@ class CrawlPlan:
                 continue
             if item.url in self._requested:
                 continue
-            prev = self.state.latest(item.url)
-            if prev is None:
+            reason = self._why_fetch(item)
+            if reason == "new":
                 unknown += 1
-                reason = "new"
-            elif item.date and iso_day(prev.get("list_date")) and item.date > iso_day(prev.get("list_date")):
-                reason = "listed_newer"
-            elif self.due(item.url):
-                reason = "revisit"
-            else:
+            elif reason is None:
                 continue
             if not self._take_budget():
                 break
@@ -175,29 +277,34 @@ class CrawlPlan:
             self.counts[f"requested_{reason}"] += 1
             fetch.append(item)
             why[item.url] = reason
-        dated = listing.dated
-        below = bool(floor and dated and all(i.date < floor for i in dated))
-        end = listing.next_url is None or below
-        stop = None
+        return fetch, why, unknown
+
+    def _why_fetch(self, item: ListItem) -> str | None:
+        prev = self.state.latest(item.url)
+        if prev is None:
+            return "new"
+        listed_before = iso_day(prev.get("list_date"))
+        if item.date and listed_before and item.date > listed_before:
+            return "listed_newer"
+        return "revisit" if self.due(item.url) else None
+
+    def _stop_reason(self, start_url: str, page_no: int, listing: ListPage, next_url: str,
+                     unknown: int) -> str | None:
+        """Why not to read the next page of a listing that has one (None: read it)."""
         signature = tuple(sorted(i.url for i in listing.items))
-        if end:
-            self.reached_end.add(start_url)
-        elif self.backfilled(start_url) and listing.items and unknown == 0:
-            stop = "known"
-        elif self.budget <= 0:
-            stop = "max_pages"
-        elif page_no + 1 >= self.site.limits.max_list_pages:
-            stop = "max_list_pages"
-        elif self.list_patterns[(start_url, url_pattern(listing.next_url))] >= self.site.limits.max_list_pages:
-            stop = "trap_pattern"
-        elif signature and self._last_items.get(start_url) == signature:
-            stop = "repeated_list"
-        elif not listing.items:
-            stop = "empty_list"
-        self._last_items[start_url] = signature
-        if stop:
-            self.counts[f"list_stop_{stop}"] += 1
-        return ListStep(fetch, why, None if (end or stop) else listing.next_url, end, stop)
+        if self.backfilled(start_url) and listing.items and unknown == 0:
+            return "known"
+        if self.budget <= 0:
+            return "max_pages"
+        if page_no + 1 >= self.site.limits.max_list_pages:
+            return "max_list_pages"
+        if self.list_patterns[(start_url, url_pattern(next_url))] >= self.site.limits.max_list_pages:
+            return "trap_pattern"
+        if signature and self._last_items.get(start_url) == signature:
+            return "repeated_list"
+        if not listing.items:
+            return "empty_list"
+        return None
 
     # ------------------------------------------------------------------ outcomes
     def record(self, row: dict) -> None:
@@ -210,72 +317,35 @@ class CrawlPlan:
             self.counts[row.get("change") or "unchanged"] += 1
             self.counts["fetched"] += 1
 
-    def health(self, reason: str, stats: dict | None = None) -> dict:
+    def counters(self, reason: str, stats: dict | None = None) -> dict:
+        """The run's raw counters (what :func:`parkwatch.crawl.health.derive` reads)."""
         stats = stats or {}
-        seconds = max(time.monotonic() - self.started, 1e-6)
-        not_refetched = self.seen - self._requested - self.below_floor
-        failed = {k: v for k, v in sorted(self.failed.items()) if k not in SKIP_REASONS}
-        fetched = self.counts["fetched"]
         return {
             "site_id": self.site.id,
             "logical_date": self.today.isoformat(),
             "finish_reason": reason,
             "seen": len(self.seen),
-            "new": self.counts["new"],
-            "revised": self.counts["revised"],
-            "unchanged": self.counts["unchanged"] + len(not_refetched),
-            "unchanged_fetched": self.counts["unchanged"],
-            "skipped_robots": self.failed.get("robots", 0),
-            "skipped_offsite": self.failed.get("offsite", 0) + self.failed.get("private_address", 0),
+            "not_refetched": len(self.seen - self._requested - self.below_floor),
             "below_date_floor": len(self.below_floor),
-            "failed": failed,
-            "lists": self.counts["lists"],
-            "list_failures": self.counts["list_failures"],
+            "counts": dict(self.counts),
+            "failed": dict(self.failed),
             "requests": stats.get("downloader/request_count", 0),
             "response_bytes": stats.get("downloader/response_bytes", 0),
             "retries": stats.get("retry/count", 0),
-            "seconds": round(seconds, 3),
-            "pages_per_s": round(fetched / seconds, 2),
-            "max_pages_reached": bool(self.counts["budget_exhausted"]),
-            "list_stops": {k[len("list_stop_"):]: v for k, v in self.counts.items() if k.startswith("list_stop_")},
-            "requested": {k[len("requested_"):]: v for k, v in self.counts.items() if k.startswith("requested_")},
+            "seconds": time.monotonic() - self.started,
         }
 
+    def health(self, reason: str, stats: dict | None = None) -> dict:
+        """The run's health so far (:func:`parkwatch.crawl.health.derive` of its counters)."""
+        return derive(self.counters(reason, stats))
+
     def finish(self, reason: str, store: RawStore, run_id: str, crawler_stats=None) -> dict:
-        stats = crawler_stats.get_stats() if crawler_stats is not None else {}
-        health = self.health(reason, stats)
-        health["run_id"] = run_id
+        """Write the run's counters to its health file; return its health."""
+        counters = self.counters(reason, crawler_stats.get_stats() if crawler_stats is not None else {})
+        counters["run_id"] = run_id
         floor = self.site.limits.date_floor
         # only a run that finished knows its listings were walked to the end (a killed one writes nothing)
-        health["lists_done"] = ({u: floor.isoformat() if floor else None for u in sorted(self.reached_end)}
-                                if reason == "finished" else {})
-        store.write_json(store.health_path(self.site.id, run_id), health)
-        return health
-
-
-def load_done_lists(store: RawStore, site_id: str) -> dict[str, str | None]:
-    """Start URL → the date floor a finished run walked its listing down to (None: to its end)."""
-    done: dict[str, str | None] = {}
-    folder = store.root / "health" / site_id
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            health = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        for url, floor in (health.get("lists_done") or {}).items():
-            if url not in done or floor is None or (done[url] is not None and floor < done[url]):
-                done[url] = floor
-    return done
-
-
-def decode_body(response, hint: str | None = None) -> tuple[str, str | None, str | None]:
-    """(text, declared encoding, detected encoding) of a response: the charset its HTTP header
-    names, else its <meta>; and the codec its bytes really decode with (header, then the site's
-    encoding hint, then <meta>, then detection)."""
-    from parkwatch.extract.decode import charset_from_content_type, decode_html, sniff_meta_charset
-
-    body = response.body
-    header = charset_from_content_type(response.headers.get("Content-Type", b"").decode("latin-1"))
-    declared = header or sniff_meta_charset(body)
-    text, detected = decode_html(body, header or hint)
-    return text, (declared.lower() if declared else None), detected
+        counters["lists_done"] = ({u: floor.isoformat() if floor else None for u in sorted(self.reached_end)}
+                                  if reason == "finished" else {})
+        write_health(store, counters)
+        return derive(counters)

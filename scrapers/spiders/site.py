@@ -2,7 +2,8 @@
 
 Thin by design: list parsing lives in :mod:`parkwatch.crawl.listing` (CMS profiles, pure functions),
 what to fetch again in :class:`parkwatch.land.state.SiteState` (derived from the manifests) and
-:mod:`parkwatch.crawl.plan`, landing in :mod:`scrapers.pipelines`. The spider wires them to requests.
+:mod:`parkwatch.crawl.plan` (also the kind and meta of every request), failure reasons in
+:mod:`parkwatch.crawl.reasons`, landing in :mod:`scrapers.pipelines`. The spider wires them to requests.
 """
 from __future__ import annotations
 
@@ -13,16 +14,14 @@ import scrapy
 import scrapy.exceptions
 import scrapy.signals
 
+from parkwatch.crawl.decode import decode_body
+from parkwatch.crawl.health import load_done_lists
+from parkwatch.crawl.listing import (attachment_links, challenge_reason, detect_cms, hanweb_window_url, is_soft_404,
+                                     parse_hanweb_window, parse_list)
+from parkwatch.crawl.plan import META_KEY, CrawlPlan, RequestMeta
+from parkwatch.crawl.reasons import failure_reason
 from parkwatch.land import RawStore, SiteState
-from parkwatch.crawl.listing import (attachment_links, challenge_reason, detect_cms, is_soft_404, parse_hanweb_window,
-                               parse_list, url_pattern)
-from parkwatch.sites.registry import get_site
-from scrapers.middlewares import failure_reason
-from parkwatch.crawl.plan import CrawlPlan, decode_body, load_done_lists
-
-LIST_PRIORITY = 100
-PAGE_PRIORITY = 0
-REVISIT_PRIORITY = -10
+from parkwatch.sites import get_site
 
 
 class SiteSpider(scrapy.Spider):
@@ -60,31 +59,26 @@ class SiteSpider(scrapy.Spider):
     # ------------------------------------------------------------------ requests
     async def start(self):
         for url, section in self.site.start_requests():
-            yield self._list_request(url, section, start_url=url, page_no=0, depth=0)
+            yield self._request(url, RequestMeta.for_list(section, start_url=url))
         for url, row, why in self.plan.carry_over():
-            yield self._page_request(url, row.get("section"), row.get("kind") or "page", why,
-                                     list_title=row.get("list_title"), list_date=row.get("list_date"),
-                                     referer=row.get("referer"), cited_by=row.get("cited_by"))
+            yield self._request(url, RequestMeta.carried_over(row, why))
 
-    def _list_request(self, url, section, start_url, page_no, depth, profile=None, proxy=None, referer=None):
-        self.plan.lists_requested += 1
-        self.plan.list_patterns[(start_url, url_pattern(url))] += 1
-        return scrapy.Request(url, callback=self.parse_list, errback=self.on_error, dont_filter=True,
-                              priority=LIST_PRIORITY,
-                              meta={"kind": "list", "section": section, "start_url": start_url, "page_no": page_no,
-                                    "depth": depth, "profile": profile, "hanweb_proxy": proxy, "referer": referer})
-
-    def _page_request(self, url, section, kind, why, list_title=None, list_date=None, referer=None, cited_by=None):
-        self.plan.requested(url)
-        headers = self.plan.conditional_headers(url) if why != "new" else {}
-        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
-                              headers=headers, priority=REVISIT_PRIORITY if why in ("revisit", "retry") else PAGE_PRIORITY,
-                              meta={"kind": kind, "section": section, "why": why, "list_title": list_title,
-                                    "list_date": list_date, "referer": referer, "cited_by": cited_by})
+    def _request(self, url: str, meta: RequestMeta) -> scrapy.Request:
+        """The request for one URL: priority and callback from its kind; a page fetched again asks
+        for it conditionally."""
+        kind = meta.request_kind
+        headers = {}
+        if meta.kind == "list":
+            self.plan.list_requested(meta.start_url, url)
+        else:
+            self.plan.requested(url)
+            headers = self.plan.conditional_headers(url) if meta.why != "new" else {}
+        return scrapy.Request(url, callback=getattr(self, kind.callback), errback=self.on_error, dont_filter=True,
+                              headers=headers, priority=kind.priority, meta={META_KEY: meta})
 
     # ------------------------------------------------------------------ list pages
     def parse_list(self, response):
-        meta = response.meta
+        meta: RequestMeta = response.meta[META_KEY]
         if response.status != 200:
             yield self._failed(response, f"http_{response.status}")
             return
@@ -93,37 +87,39 @@ class SiteSpider(scrapy.Spider):
         if problem:
             yield self._failed(response, problem, body=response.body)
             return
-        profile = meta["profile"] or (self.site.cms if self.site.cms != "auto" else detect_cms(response.url, text))
-        if meta["hanweb_proxy"]:
-            listing = parse_hanweb_window(text, response.url, meta["hanweb_proxy"], self.site.selectors)
+        profile = meta.profile or (self.site.cms if self.site.cms != "auto" else detect_cms(response.url, text))
+        if meta.hanweb_proxy:
+            listing = parse_hanweb_window(text, response.url, meta.hanweb_proxy, self.site.selectors)
         else:
-            listing = parse_list(text, response.url, profile, self.site.selectors, start_url=meta["start_url"])
-        step = self.plan.read_listing(meta["start_url"], meta["page_no"], listing)
+            listing = parse_list(text, response.url, profile, self.site.selectors, start_url=meta.start_url)
+        step = self.plan.read_listing(meta.start_url, meta.page_no, listing)
+        yield from self._entry_requests(step, meta.section, response.url)
+        yield self._landed_list(response, profile, declared, detected, listing, step.list_end)
+        yield from self._more_lists(response, meta, profile, listing, step.next_url)
+
+    def _entry_requests(self, step, section, list_url):
         for item in step.fetch:
-            request = self._page_request(item.url, meta["section"], item.kind, step.why[item.url],
-                                         list_title=item.title or None,
-                                         list_date=item.date.isoformat() if item.date else None, referer=response.url)
+            request = self._request(item.url, RequestMeta.for_entry(item, section, step.why[item.url], list_url))
             if item.date is None and item.kind == "page":
                 self._undated.append(request)
             else:
                 yield request
-        yield self._landed_list(response, profile, declared, detected, listing, step.list_end)
-        if listing.proxy:  # Hanweb: the entries come from the data proxy, one window at a time
-            from parkwatch.crawl.listing import hanweb_window_url
 
-            yield self._list_request(hanweb_window_url(listing.proxy, 1), meta["section"], meta["start_url"],
-                                     meta["page_no"] + 1, meta["depth"], profile, listing.proxy, response.url)
-        elif step.next_url:
-            yield self._list_request(step.next_url, meta["section"], meta["start_url"], meta["page_no"] + 1,
-                                     meta["depth"], profile, meta["hanweb_proxy"], response.url)
-        if listing.sub_lists and meta["depth"] < self.site.limits.max_depth:
+    def _more_lists(self, response, meta: RequestMeta, profile, listing, next_url):
+        """The next page of this listing, and the sub-lists it links to."""
+        if listing.proxy:  # Hanweb: the entries come from the data proxy, one window at a time
+            yield self._request(hanweb_window_url(listing.proxy, 1), meta.next_list(response.url, profile, listing.proxy))
+        elif next_url:
+            yield self._request(next_url, meta.next_list(response.url, profile, meta.hanweb_proxy))
+        # Scrapy's DepthMiddleware keeps meta["depth"]: hops from a start URL, list pages included
+        if listing.sub_lists and response.meta.get("depth", 0) < self.site.limits.max_depth:
             for sub in listing.sub_lists:
                 if self.plan.new_list(sub):
-                    yield self._list_request(sub, meta["section"], sub, 0, meta["depth"] + 1, None, None, response.url)
+                    yield self._request(sub, RequestMeta.for_list(meta.section, start_url=sub, referer=response.url))
 
     # ------------------------------------------------------------------ pages and attachments
     def parse_page(self, response):
-        meta = response.meta
+        meta: RequestMeta = response.meta[META_KEY]
         if response.status == 304 and self.state.latest(self._url(response)):
             yield self._item(response, "landed", not_modified=True)
             return
@@ -135,18 +131,17 @@ class SiteSpider(scrapy.Spider):
             yield self._failed(response, f"http_{response.status}")
             return
         declared = detected = text = None
-        if meta["kind"] == "page":
+        if meta.kind == "page":
             text, declared, detected = decode_body(response, self.site.encoding)
             if is_soft_404(text):
                 yield self._failed(response, "soft_404", body=response.body)
                 return
         yield self._item(response, "landed", body=response.body, declared=declared, detected=detected)
-        if meta["kind"] == "page":
+        if meta.kind == "page":
             for url, _text in attachment_links(text, response.url, self.site.selectors):
-                why = self.plan.attachment(url)
+                why = self.plan.should_fetch_attachment(url)
                 if why:
-                    yield self._page_request(url, meta["section"], "attachment", why, referer=self._url(response),
-                                             cited_by=self._url(response))
+                    yield self._request(url, RequestMeta.for_attachment(meta.section, why, self._url(response)))
 
     # ------------------------------------------------------------------ outcomes
     def on_error(self, failure):
@@ -162,10 +157,7 @@ class SiteSpider(scrapy.Spider):
         return response.meta.get("redirect_urls", [response.request.url])[0]
 
     def _base(self, meta, url) -> dict:
-        return {"url": url, "kind": meta.get("kind", "page"), "section": meta.get("section"),
-                "referer": meta.get("referer"), "list_title": meta.get("list_title"),
-                "list_date": meta.get("list_date"), "cited_by": meta.get("cited_by"),
-                "retries": meta.get("retry_times") or None, "why": meta.get("why")}
+        return {"url": url, **meta[META_KEY].line_fields(), "retries": meta.get("retry_times") or None}
 
     def _item(self, response, outcome, body=None, declared=None, detected=None, not_modified=False):
         headers = response.headers
@@ -184,7 +176,8 @@ class SiteSpider(scrapy.Spider):
 
     def _landed_list(self, response, profile, declared, detected, listing, list_end):
         item = self._item(response, "landed", body=response.body, declared=declared, detected=detected)
-        item.update(cms=profile, start_url=response.meta["start_url"], page_no=response.meta["page_no"],
+        meta: RequestMeta = response.meta[META_KEY]
+        item.update(cms=profile, start_url=meta.start_url, page_no=meta.page_no,
                     list_end=list_end, items=len(listing.items))
         return item
 

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from parkwatch.land import ManifestLine, ManifestWriter, RawStore, SiteState
+from parkwatch.crawl.health import load_done_lists
 from parkwatch.crawl.listing import ListItem, ListPage
-from parkwatch.sites.registry import Site
-from parkwatch.crawl.plan import CrawlPlan, load_done_lists
+from parkwatch.crawl.plan import CrawlPlan
+from parkwatch.land import ManifestLine, ManifestWriter, RawStore, SiteState
+from parkwatch.sites import Site
 
 TODAY = date(2024, 6, 20)
 
@@ -131,7 +132,7 @@ def test_page_budget():
     plan = CrawlPlan(site(limits={"max_pages": 2}), SiteState(), TODAY)
     step = plan.read_listing(START, 0, listing(*[(f"http://a.example/n/{i}.html", date(2024, 6, 1)) for i in range(5)]))
     assert len(step.fetch) == 2 and step.stop == "max_pages" and plan.health("finished")["max_pages_reached"]
-    assert plan.attachment("http://a.example/f.pdf") is None
+    assert plan.should_fetch_attachment("http://a.example/f.pdf") is None
 
 
 def test_health_counts_and_done_lists(tmp_path):
@@ -217,7 +218,8 @@ def test_failure_reasons():
     from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError
     from twisted.python.failure import Failure
 
-    from scrapers.middlewares import Blocked, failure_reason
+    from parkwatch.crawl.reasons import failure_reason
+    from scrapers.middlewares import Blocked
 
     def reason(exc):
         try:
@@ -285,7 +287,7 @@ def test_backoff_doubles_and_honours_retry_after():
 def test_decode_body_reports_declared_and_detected():
     from scrapy.http import HtmlResponse
 
-    from parkwatch.crawl.plan import decode_body
+    from parkwatch.crawl.decode import decode_body
 
     words = "青川高新区上半年规模以上工业增加值同比增长9.3%,固定资产投资完成42.6亿元。"
     gbk = f'<html><head><meta charset="utf-8"></head><body>{words}</body></html>'.encode("gbk")
