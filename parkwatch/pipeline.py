@@ -12,7 +12,7 @@ from parkwatch.crawl.launcher import crawl_sites
 from parkwatch.crawl.progress import Progress
 from parkwatch.publish.publish import publish
 from parkwatch.quality.validate import validate
-from parkwatch.sites.registry import load_sites
+from parkwatch.sites import load_sites
 from parkwatch.warehouse.build import build
 
 log = logging.getLogger(__name__)

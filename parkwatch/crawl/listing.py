@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urldefrag, urlencode, urljoin, urlsplit
 from parkwatch.common.dates import find_date
 
 if TYPE_CHECKING:  # pragma: no cover
-    from parkwatch.sites.registry import Selectors
+    from parkwatch.sites import Selectors
 
 # Article URL shapes of the common CMS families and of plain sites.
 ARTICLE_PATTERNS = [

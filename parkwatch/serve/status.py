@@ -85,7 +85,7 @@ def _published_view(db: Path) -> dict:
 
 def _site_ids() -> tuple[list[str], list[str]]:
     try:
-        from parkwatch.sites.registry import load_sites
+        from parkwatch.sites import load_sites
 
         sites, errors = load_sites()
         return [s.id for s in sites], [str(e) for e in errors]

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from parkwatch.sites.registry import load_sites
+from parkwatch.sites import load_sites
 from tests.helpers.cli import PARKWATCH
 
 pytestmark = [pytest.mark.e2e, pytest.mark.airflow]

@@ -16,7 +16,7 @@ from parkwatch.land import read_manifests
 from parkwatch.portal import Portal
 from parkwatch.portal.cms import build_site
 from parkwatch.portal.content import SITES
-from parkwatch.sites.registry import load_sites
+from parkwatch.sites import load_sites
 
 pytestmark = [pytest.mark.airflow, pytest.mark.timeout(1200)]
 

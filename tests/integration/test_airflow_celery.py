@@ -27,7 +27,7 @@ import pytest
 
 from parkwatch.orchestration import airflow_env as orchestration
 from parkwatch.portal import Portal
-from parkwatch.sites.registry import load_sites
+from parkwatch.sites import load_sites
 from parkwatch.orchestration.up import Api, ensure_pools, wait_healthy, wait_run
 
 pytestmark = [pytest.mark.airflow, pytest.mark.celery, pytest.mark.timeout(2400)]

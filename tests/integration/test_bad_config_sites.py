@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from parkwatch.sites.registry import load_sites
+from parkwatch.sites import load_sites
 from tests.helpers.cli import run_parkwatch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,7 +116,7 @@ def test_env_values_cannot_inject_yaml(sites_dir, monkeypatch):
 def _load_in_subprocess(sites_dir: Path, timeout: float = 20) -> subprocess.CompletedProcess | None:
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from parkwatch.sites.registry import load_sites
+        from parkwatch.sites import load_sites
         sites, errors = load_sites(Path({str(sites_dir)!r}))
         print([s.id for s in sites])
         for e in errors:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parkwatch.serve.report import generate_report
-from parkwatch.sites.registry import load_sites
+from parkwatch.sites import load_sites
 from parkwatch.serve.status import status
 from tests.helpers.cli import run_parkwatch
 

@@ -123,7 +123,7 @@ def test_script_figures_do_not_come_from_a_text_page():
     "name: !!python/module:os",
 ])
 def test_yaml_python_tags_fail_cleanly_and_run_nothing(tmp_path, payload):
-    from parkwatch.sites.registry import load_sites
+    from parkwatch.sites import load_sites
 
     marker = tmp_path / "PWNED"
     good = ('id: evil\nname: x\nparks: [p]\nbase_url: "http://127.0.1.9:8700/"\n'

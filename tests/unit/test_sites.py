@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from parkwatch.sites.registry import expand_env, get_site, load_sites
+from parkwatch.sites import expand_env, get_site, load_sites
 
 GOOD = """
 id: good-site

@@ -1,7 +1,4 @@
-"""Site registry: load and validate ``sites/*.yaml``.
-
-A bad file never stops the others: ``load_sites`` returns the good sites and one
-``SiteConfigError`` per bad file, each naming the file, the field and the reason.
+"""What a site is: the validated model of one ``sites/*.yaml`` file.
 
 A site needs only ``id``, ``name``, ``parks``, ``base_url`` and its sections' start URLs;
 everything else has a default: ``cms: auto`` (the profile is detected from the start page),
@@ -12,31 +9,21 @@ delay, AutoThrottle, timeout, retries with backoff), ``revisit`` (which landed p
 again with a conditional GET), ``allow_hosts`` (further hosts that are the site's own) and
 ``allow_networks`` (private or loopback networks the site may live on; none by default, so only
 public addresses are crawled — the demo portal's loopback is allowed this way).
-``${VAR:-default}`` in string values is expanded from the environment, so the demo
-portal's port (PARKWATCH_PORTAL_PORT) can move without editing the registry.
-Files are read with a strict safe loader: no tags, no anchors/aliases, no duplicate keys; a
-directory or unreadable file named ``*.yaml`` is reported like any other bad file.
+Unknown fields are refused (``extra="forbid"``), so a typo never silently becomes a default.
 """
 from __future__ import annotations
 
 import codecs
 import ipaddress
-import os
 import re
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from parkwatch import config
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SectionKind = Literal["bulletin", "policy", "news", "notice"]
 CmsName = Literal["auto", "trs", "hanweb", "vsb", "generic"]
-_ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
 
 
 class Section(BaseModel):
@@ -150,7 +137,7 @@ class Site(BaseModel):
         return [h.lower() for h in v]
 
     @model_validator(mode="after")
-    def _start_urls_on_own_hosts(self) -> "Site":
+    def _start_urls_on_own_hosts(self) -> Site:
         for i, section in enumerate(self.sections):
             for j, url in enumerate(section.start_urls):
                 absolute = urljoin(self.base_url, url)
@@ -192,126 +179,3 @@ def _host_port(parts) -> str:
     except ValueError:
         return parts.netloc.lower()
     return host if port in (None, 80, 443) else f"{host}:{port}"
-
-
-@dataclass(frozen=True)
-class SiteConfigError:
-    file: str
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.reason}"
-
-
-def expand_env(value):
-    """Expand ``${VAR}`` and ``${VAR:-default}`` in every string of a parsed YAML tree."""
-    if isinstance(value, str):
-        return _ENV_REF.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), value)
-    if isinstance(value, list):
-        return [expand_env(v) for v in value]
-    if isinstance(value, dict):
-        return {k: expand_env(v) for k, v in value.items()}
-    return value
-
-
-class _StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses what a site file never needs and an attacker could use: anchors and
-    aliases (a "billion laughs" alias bomb expands exponentially) and duplicate keys (the last
-    ``base_url`` would silently win)."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
-            event = self.peek_event()
-            raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases (&name / *name) are not allowed in site files", event.start_mark)
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node, deep=False):
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
-def _safe_load(text: str):
-    loader = _StrictSafeLoader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
-
-
-def load_site_file(path: Path) -> Site:
-    """Parse one site file; raises SiteConfigLoadError naming file and field."""
-    def fail(reason: str) -> SiteConfigLoadError:
-        return SiteConfigLoadError([SiteConfigError(str(path), "(file)", reason)])
-
-    try:
-        data = _safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise fail(f"not valid YAML: {exc}") from exc
-    except RecursionError as exc:
-        raise fail("not valid YAML: nested too deeply") from None
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc}") from exc
-    if not isinstance(data, dict):
-        raise SiteConfigLoadError([SiteConfigError(str(path), "(file)", "top level must be a mapping")])
-    try:
-        return Site.model_validate(expand_env(data))
-    except ValidationError as exc:
-        errors = [_config_error(path, e) for e in exc.errors()]
-        raise SiteConfigLoadError(errors) from exc
-
-
-_MODEL_ERROR = re.compile(r"^(?:Value error, )?([A-Za-z_][\w.]*): (.*)$", re.S)
-
-
-def _config_error(path: Path, err: dict) -> SiteConfigError:
-    field = ".".join(str(p) for p in err["loc"])
-    reason = err["msg"]
-    if not field:  # a whole-model check names its field at the start of its message
-        m = _MODEL_ERROR.match(reason)
-        field, reason = (m.group(1), m.group(2)) if m else ("(file)", reason)
-    return SiteConfigError(str(path), field, reason.removeprefix("Value error, "))
-
-
-class SiteConfigLoadError(Exception):
-    def __init__(self, errors: list[SiteConfigError]):
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors))
-
-
-def load_sites(directory: Path | None = None) -> tuple[list[Site], list[SiteConfigError]]:
-    """All valid sites in ``directory`` (sorted by id) and the errors of the invalid files."""
-    directory = directory or config.sites_dir()
-    sites: list[Site] = []
-    errors: list[SiteConfigError] = []
-    seen: dict[str, Path] = {}
-    for path in sorted(directory.glob("*.y*ml")):
-        try:
-            site = load_site_file(path)
-        except SiteConfigLoadError as exc:
-            errors.extend(exc.errors)
-            continue
-        if site.id in seen:
-            errors.append(SiteConfigError(str(path), "id", f"duplicate id {site.id!r} (also in {seen[site.id].name})"))
-            continue
-        seen[site.id] = path
-        sites.append(site)
-    return sorted(sites, key=lambda s: s.id), errors
-
-
-def get_site(site_id: str, directory: Path | None = None) -> Site:
-    sites, errors = load_sites(directory)
-    for site in sites:
-        if site.id == site_id:
-            return site
-    bad = [str(e) for e in errors]
-    hint = f" (invalid site files: {'; '.join(bad)})" if bad else ""
-    known = ", ".join(s.id for s in sites) or "none"
-    raise KeyError(f"no valid site {site_id!r} in {directory or config.sites_dir()}; known: {known}{hint}")
