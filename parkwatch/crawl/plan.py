@@ -34,7 +34,7 @@ from parkwatch.crawl.reasons import NO_RETRY
 from parkwatch.land import RawStore, SiteState
 
 if TYPE_CHECKING:
-    from parkwatch.sites.registry import Site
+    from parkwatch.sites import Site
 
 MAX_FAILURES = 3
 
