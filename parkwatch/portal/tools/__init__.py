@@ -1,0 +1,1 @@
+"""Maintenance scripts for the demo portal's frozen content (run by hand, never at serve time)."""
