@@ -32,18 +32,6 @@ def _fail(msg: str) -> None:
     raise typer.Exit(1)
 
 
-@portal_app.command("serve")
-def portal_serve(port: int = typer.Option(8700, help="directory port; sites share it on 127.0.1.N"),
-                 today: str | None = typer.Option(None, help="portal clock, YYYY-MM-DD"),
-                 sites: int = typer.Option(0, help="generated park sites to add (127.0.1.10 and up)"),
-                 pages_per_site: int = typer.Option(100, help="detail pages per generated site"),
-                 seed: int = typer.Option(0, help="generator seed (deterministic)")):
-    """Serve the demo portal in the foreground (Ctrl-C stops it)."""
-    from parkwatch.portal import serve
-
-    serve(port=port, today=today, sites=sites, pages_per_site=pages_per_site, seed=seed)
-
-
 def _date_option(help_: str = "the day YYYY-MM-DD; default: today"):
     """The one ``--date`` flag every command that takes a day shares."""
     return typer.Option(None, "--date", help=help_, callback=_check_date)
@@ -56,6 +44,18 @@ def _check_date(day: str | None) -> str | None:
         except ValueError:
             _fail(f"--date must be YYYY-MM-DD, got {day!r}")
     return day
+
+
+@portal_app.command("serve")
+def portal_serve(port: int = typer.Option(8700, help="directory port; sites share it on 127.0.1.N"),
+                 day: str | None = _date_option("portal clock YYYY-MM-DD; default: today"),
+                 sites: int = typer.Option(0, help="generated park sites to add (127.0.1.10 and up)"),
+                 pages_per_site: int = typer.Option(100, help="detail pages per generated site"),
+                 seed: int = typer.Option(0, help="generator seed (deterministic)")):
+    """Serve the demo portal in the foreground (Ctrl-C stops it)."""
+    from parkwatch.portal import serve
+
+    serve(port=port, today=day, sites=sites, pages_per_site=pages_per_site, seed=seed)
 
 
 def _sites_to_crawl(requested: list[str] | None, all_sites: bool) -> tuple[list[str], list]:
@@ -248,8 +248,8 @@ def export(format_: str = typer.Option("parquet", "--format", help="parquet | cs
            out: Path | None = typer.Option(None, "--out", help="directory (default: <PARKWATCH_HOME>/exports)"),
            as_json: bool = typer.Option(False, "--json", help="print what was written as JSON")):
     """Write the published marts as Parquet, CSV or one Excel workbook, from one snapshot."""
-    from parkwatch.publish.marts import ExportError
     from parkwatch.publish.export import export as do_export
+    from parkwatch.publish.marts import ExportError
 
     try:
         summary = do_export(format_, mart, out)
