@@ -1,25 +1,23 @@
 """Publish the validated marts into ``parks.duckdb`` by an atomic file replace.
 
 The new file is written beside the old one under a temporary name, closed, fsynced and
-renamed over it, so a reader opens either the previous or the new marts, never a mix,
-and a crash leaves the previous file intact. Publishing refuses a build that has not
-passed validation (the stamp written by parkwatch.quality.validate must match the
-build file byte size and modification time).
+renamed over it (parkwatch.common.files.atomic_path), so a reader opens either the previous or
+the new marts, never a mix, and a crash leaves the previous file intact. Publishing refuses a
+build that has not passed validation (the stamp written by parkwatch.quality.validate must match
+the build file byte size and modification time).
 """
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
 from parkwatch import config
+from parkwatch.common.files import atomic_path, sweep_tmp
+from parkwatch.publish.marts import MARTS
 from parkwatch.quality.validate import build_fingerprint, failure_lines, stamp_path
-
-MARTS = ["indicators", "indicators_best", "projects", "policies", "policy_targets", "parks", "documents",
-         "document_versions", "indicator_versions", "unmapped_indicators", "crawl_health", "review_queue"]
 
 
 class PublishRefused(RuntimeError):
@@ -39,35 +37,29 @@ def check_validated(db: Path) -> dict:
     return stamp
 
 
+def _copy_marts(src: Path, dest: Path, stamp: dict) -> dict[str, int]:
+    """Copy every mart of the build at ``src`` into a new DuckDB file ``dest``, with the publish log."""
+    counts = {}
+    with duckdb.connect(str(dest)) as con:
+        con.execute("attach ? as build (read_only)", [str(src)])
+        con.execute("create schema marts")
+        for mart in MARTS:
+            con.execute(f"create table marts.{mart} as select * from build.marts.{mart}")
+            counts[mart] = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+        con.execute("create table marts.publish_log as select ?::timestamptz as published_at, "
+                    "?::varchar as validation_json",
+                    [datetime.now(timezone.utc), json.dumps(stamp, ensure_ascii=False)])
+        con.execute("detach build")
+    return counts
+
+
 def publish() -> dict:
     """Copy the marts into parks.duckdb atomically."""
     src, dest = config.build_db(), config.publish_db()
     if not src.exists():
         raise FileNotFoundError(f"{src} does not exist: run `parkwatch build` first")
     stamp = check_validated(src)
-    for stale in dest.parent.glob(f".{dest.name}.*.tmp"):  # left by a publish that was killed
-        stale.unlink(missing_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    counts = {}
-    try:
-        with duckdb.connect(str(tmp)) as con:
-            con.execute("attach ? as build (read_only)", [str(src)])
-            con.execute("create schema marts")
-            for mart in MARTS:
-                con.execute(f"create table marts.{mart} as select * from build.marts.{mart}")
-                counts[mart] = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
-            con.execute("create table marts.publish_log as select ?::timestamptz as published_at, "
-                        "?::varchar as validation_json", [datetime.now(timezone.utc), json.dumps(stamp, ensure_ascii=False)])
-            con.execute("detach build")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-        dir_fd = os.open(dest.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    finally:
-        tmp.unlink(missing_ok=True)
+    sweep_tmp(dest.parent)  # left by a publish that was killed (its file and DuckDB's .wal beside it)
+    with atomic_path(dest, durable_dir=True) as tmp:
+        counts = _copy_marts(src, tmp, stamp)
     return {"published": str(dest), "rows": counts}

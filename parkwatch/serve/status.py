@@ -14,7 +14,7 @@ import duckdb
 
 from parkwatch import config
 from parkwatch.common.runs import last_runs
-from parkwatch.publish.publish import MARTS
+from parkwatch.publish.marts import MARTS
 
 STALE_AFTER_HOURS = 36  # sites are crawled daily: a day and a half without a good crawl is stale
 STEPS = ("crawl", "build", "validate", "publish")
@@ -22,7 +22,7 @@ STEPS = ("crawl", "build", "validate", "publish")
 
 def published_counts(db: Path | None = None) -> dict[str, int]:
     """Rows per mart in the published file ({} before the first publish)."""
-    from parkwatch.publish.export import NotPublished, open_published, published_marts
+    from parkwatch.publish.marts import NotPublished, open_published, published_marts
 
     try:
         with open_published(db) as con:
@@ -60,7 +60,7 @@ def _crawl_ok(run: dict) -> bool:
 
 def _published_view(db: Path) -> dict:
     """Snapshot time, newest document per site and the review-queue size, from one connection."""
-    from parkwatch.publish.export import NotPublished, open_published, published_marts, snapshot_info
+    from parkwatch.publish.marts import NotPublished, open_published, published_marts, snapshot_info
 
     try:
         con = open_published(db)

@@ -101,7 +101,7 @@ import duckdb  # noqa: E402
 import pytest  # noqa: E402
 
 from parkwatch import config  # noqa: E402
-from parkwatch.publish.export import open_published  # noqa: E402
+from parkwatch.publish.marts import open_published  # noqa: E402
 from parkwatch.pipeline import build_step, crawl, publish_step, validate_step  # noqa: E402
 from parkwatch.portal import Portal  # noqa: E402
 

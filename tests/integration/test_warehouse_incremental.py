@@ -11,7 +11,7 @@ import pytest
 from parkwatch.warehouse.build import build
 from parkwatch.pipeline import crawl
 from parkwatch.portal import Portal
-from parkwatch.publish.publish import MARTS
+from parkwatch.publish.marts import MARTS
 
 REVISED = "t20240614_482907"
 

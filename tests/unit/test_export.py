@@ -8,7 +8,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from parkwatch.publish.export import ExportError, NotPublished, export, open_published
+from parkwatch.publish.export import export
+from parkwatch.publish.marts import ExportError, NotPublished, open_published
 from tests.helpers.cli import run_parkwatch
 
 
@@ -106,7 +107,7 @@ def test_dbt_exposures_cover_every_published_mart():
     import yaml
 
     from parkwatch import config
-    from parkwatch.publish.publish import MARTS
+    from parkwatch.publish.marts import MARTS
 
     doc = yaml.safe_load((config.dbt_dir() / "models" / "exposures.yml").read_text(encoding="utf-8"))
     refs = {e["name"]: {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in e["depends_on"]} for e in doc["exposures"]}

@@ -139,7 +139,7 @@ def test_source_text_cannot_break_out_of_the_page(published):
 
 
 def test_report_is_replaced_atomically_and_says_when_nothing_is_published(warehouse_home, published_db):
-    from parkwatch.publish.export import NotPublished
+    from parkwatch.publish.marts import NotPublished
 
     with pytest.raises(NotPublished, match="parkwatch run"):
         generate_report()

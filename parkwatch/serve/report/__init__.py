@@ -4,20 +4,20 @@ It reads one snapshot of ``parks.duckdb`` (read-only), shows per park the latest
 (each linked to its source page with the sentence it comes from), trend charts, projects,
 policies with targets and the review queue, then the data-quality summary and crawl health per
 site. Styles, data and the charting library (Apache ECharts, vendored in ``vendor/``) are inlined,
-so the file opens offline from disk or as an e-mail attachment. The page is written under a
-temporary name and renamed, so a browser never loads half of it.
+so the file opens offline from disk or as an e-mail attachment. The page is written through
+parkwatch.common.files (temporary name, fsync, rename), so a browser never loads half of it.
 
     from parkwatch.serve.report import generate_report
     generate_report()            # → {"report": ".../report/index.html", "seconds": …}
 """
 from __future__ import annotations
 
-import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from parkwatch import config
+from parkwatch.common.files import atomic_write_text
 
 
 def report_path() -> Path:
@@ -34,13 +34,7 @@ def generate_report(db: Path | None = None, out: Path | None = None) -> dict:
     out = Path(out or report_path())
     data = load(db)
     html = render(data, datetime.now(timezone.utc), str(db))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write_text(out, html)
     return {
         "report": str(out),
         "url": out.resolve().as_uri(),

@@ -1,7 +1,9 @@
 """What the report shows, read from one published snapshot into plain Python values.
 
-Everything comes from a single connection to ``parks.duckdb`` (see parkwatch.publish.export.open_published),
-so the page describes one publish. Nothing here formats HTML; render.py does.
+Everything comes from a single connection to ``parks.duckdb`` (``open_published`` of the publish
+stage), so the page describes one publish: :func:`_query_snapshot` reads it into a
+:class:`Snapshot`, then :func:`_park_view` assembles each park's section. Nothing here formats
+HTML; render.py does.
 """
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ import csv
 import json
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from parkwatch import config
-from parkwatch.publish.export import open_published, published_marts, snapshot_info
+from parkwatch.publish.marts import MARTS, open_published, published_marts, snapshot_info
 
 MEASURE_ORDER = ["amount", "count", "growth_pct", "share_pct", "pp_change"]
 MEASURE_LABELS = {"amount": "总量", "count": "数量", "growth_pct": "同比增速", "share_pct": "占比",
@@ -27,6 +30,13 @@ FLAG_LABELS = {
 MAX_KEY_INDICATORS = 16
 MAX_CHARTS_PER_PARK = 12
 MAX_REVIEW_ROWS = 300
+
+# The page reads every published mart but the two history marts and unmapped_indicators.
+# policy_targets may be missing from a file published before it existed: targets then come from
+# each policy's targets_json.
+_NOT_SHOWN = {"document_versions", "indicator_versions", "unmapped_indicators"}
+_OPTIONAL = {"policy_targets"}
+REQUIRED_MARTS = [m for m in MARTS if m not in _NOT_SHOWN | _OPTIONAL]
 
 
 def dictionary() -> dict[str, dict]:
@@ -118,117 +128,176 @@ def _json_list(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def load(db: Path | None = None, validation_path: Path | None = None) -> dict:
-    """Everything the page shows, from one snapshot of the published marts."""
-    names = dictionary()
-    with open_published(db) as con:
-        present = set(published_marts(con))
-        missing = {"parks", "indicators", "indicators_best", "projects", "policies", "review_queue",
-                   "crawl_health", "documents"} - present
-        if missing:
-            raise RuntimeError(f"the published warehouse lacks marts {', '.join(sorted(missing))}: "
-                               f"run `parkwatch run` to rebuild and publish")
-        snap = snapshot_info(con)
-        counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in sorted(present)}
-        parks = _rows(con, "select park_id, park_name, short_name, level, province, city from marts.parks order by park_id")
-        docs = {r["doc_id"]: r for r in _rows(con, "select doc_id, site_id, title, published_date, url from marts.documents")}
-        best = _rows(con, """
-            select b.park_id, b.indicator_key, b.indicator_code, b.indicator_text, b.measure, b.unit,
-                   b.period_start, b.period_end, b.value, b.sources_agreeing, b.sources_conflicting,
-                   b.conflicting_values, b.fact_id, b.url, b.published_date,
-                   i.raw, i.approx, i.sentence, i.doc_id, i.quality_flags
-            from marts.indicators_best b left join marts.indicators i using (fact_id)
-            order by b.park_id, b.indicator_key, b.measure, b.period_end""")
-        fact_stats = {r["park_id"]: r for r in _rows(con, """
-            select park_id, count(*) as facts, count(distinct doc_id) as documents,
-                   count(*) filter (where len(quality_flags) > 0) as flagged,
-                   count(*) filter (where indicator_code is null) as unmapped,
-                   max(published_date) as latest_published
-            from marts.indicators group by park_id""")}
-        projects = _rows(con, """
-            select park_id, project_name, company, investment_cny, capacity_value, capacity_unit, status,
-                   project_count, count_text, rate_pct, period_start, period_end, sentence, url, published_date, doc_id
-            from marts.projects order by park_id, published_date desc nulls last, project_name nulls last""")
-        policies = _rows(con, """
-            select doc_id, park_id, title, doc_number, issuer, written_date, published_date, validity, level,
-                   targets_json, url
-            from marts.policies order by park_id, published_date desc nulls last, title""")
-        targets = defaultdict(list)
-        if "policy_targets" in present:
-            for t in _rows(con, """select doc_id, target_year, indicator_code, indicator_text, value, unit, raw, sentence
-                                   from marts.policy_targets order by doc_id, target_year nulls last, indicator_text"""):
-                targets[t["doc_id"]].append(t)
-        review = _rows(con, f"""
-            select review_id, flag, reason, park_id, indicator_text, measure, unit, stated_value, expected_value,
-                   tolerance, sentence, url, fact_id
-            from marts.review_queue order by park_id nulls last, flag, indicator_text limit {MAX_REVIEW_ROWS}""")
-        review_by_flag = dict(con.execute(
-            "select flag, count(*) from marts.review_queue group by flag order by 2 desc").fetchall())
-        crawl = _rows(con, """
-            select site_id, run_id, logical_date, started_at, finished_at, pages_seen, pages_landed,
-                   pages_new_content, pages_failed, cast(failed_by_reason as varchar) as failed_by_reason,
-                   site_documents, documents_with_facts, extraction_yield
-            from marts.crawl_health
-            qualify row_number() over (partition by site_id order by finished_at desc nulls last, run_id desc) = 1
-            order by site_id""")
-        unattributed = con.execute("select count(*) from marts.indicators where park_id is null").fetchone()[0]
+@dataclass
+class Snapshot:
+    """The rows of one published snapshot the page is built from."""
 
+    published_at: str | None
+    validation: dict | None       # the validation the snapshot passed (its publish_log)
+    counts: dict[str, int]        # rows per published mart
+    parks: list[dict]
+    docs: dict[str, dict]         # doc_id → site, title, date, url
+    best: list[dict]              # indicators_best joined to the fact it comes from
+    fact_stats: dict[str, dict]   # park_id → facts, documents, flagged, unmapped, latest_published
+    projects: list[dict]
+    policies: list[dict]          # each with its "targets"
+    review: list[dict]            # the first MAX_REVIEW_ROWS of the review queue
+    review_by_flag: dict[str, int]
+    crawl: list[dict]             # the latest run per site
+    unattributed: int             # facts no park was found for
+
+
+def _query_indicators(con) -> tuple[list[dict], dict[str, dict]]:
+    """The best figure per indicator (with its source fact) and the fact statistics per park."""
+    best = _rows(con, """
+        select b.park_id, b.indicator_key, b.indicator_code, b.indicator_text, b.measure, b.unit,
+               b.period_start, b.period_end, b.value, b.sources_agreeing, b.sources_conflicting,
+               b.conflicting_values, b.fact_id, b.url, b.published_date,
+               i.raw, i.approx, i.sentence, i.doc_id, i.quality_flags
+        from marts.indicators_best b left join marts.indicators i using (fact_id)
+        order by b.park_id, b.indicator_key, b.measure, b.period_end""")
+    fact_stats = {r["park_id"]: r for r in _rows(con, """
+        select park_id, count(*) as facts, count(distinct doc_id) as documents,
+               count(*) filter (where len(quality_flags) > 0) as flagged,
+               count(*) filter (where indicator_code is null) as unmapped,
+               max(published_date) as latest_published
+        from marts.indicators group by park_id""")}
+    return best, fact_stats
+
+
+def _query_policies(con, present: set[str]) -> list[dict]:
+    """Policies, each with its targets (from policy_targets, else from the policy's targets_json)."""
+    policies = _rows(con, """
+        select doc_id, park_id, title, doc_number, issuer, written_date, published_date, validity, level,
+               targets_json, url
+        from marts.policies order by park_id, published_date desc nulls last, title""")
+    targets = defaultdict(list)
+    if "policy_targets" in present:
+        for t in _rows(con, """select doc_id, target_year, indicator_code, indicator_text, value, unit, raw, sentence
+                               from marts.policy_targets order by doc_id, target_year nulls last, indicator_text"""):
+            targets[t["doc_id"]].append(t)
     for p in policies:
         p["targets"] = targets.get(p["doc_id"]) or [
             {"target_year": t.get("year") or t.get("target_year"), "indicator_text": t.get("indicator_text"),
              "raw": t.get("raw"), "value": t.get("value"), "unit": t.get("unit")}
             for t in _json_list(p.pop("targets_json", None)) if isinstance(t, dict)]
         p.pop("targets_json", None)
+    return policies
+
+
+def _query_review(con) -> tuple[list[dict], dict[str, int]]:
+    """The first rows of the review queue, and how many rows each flag has."""
+    review = _rows(con, f"""
+        select review_id, flag, reason, park_id, indicator_text, measure, unit, stated_value, expected_value,
+               tolerance, sentence, url, fact_id
+        from marts.review_queue order by park_id nulls last, flag, indicator_text limit {MAX_REVIEW_ROWS}""")
+    review_by_flag = dict(con.execute(
+        "select flag, count(*) from marts.review_queue group by flag order by 2 desc").fetchall())
+    return review, review_by_flag
+
+
+def _query_crawl(con) -> list[dict]:
+    """Crawl health of each site's latest run, failures by reason as a dict."""
+    crawl = _rows(con, """
+        select site_id, run_id, logical_date, started_at, finished_at, pages_seen, pages_landed,
+               pages_new_content, pages_failed, cast(failed_by_reason as varchar) as failed_by_reason,
+               site_documents, documents_with_facts, extraction_yield
+        from marts.crawl_health
+        qualify row_number() over (partition by site_id order by finished_at desc nulls last, run_id desc) = 1
+        order by site_id""")
     for c in crawl:
         try:
             c["failed_by_reason"] = json.loads(c["failed_by_reason"]) if c["failed_by_reason"] else {}
         except ValueError:
             pass
+    return crawl
 
-    latest_validation = None
+
+def _query_snapshot(con) -> Snapshot:
+    """Everything the page reads from the published file, through one connection."""
+    present = set(published_marts(con))
+    missing = set(REQUIRED_MARTS) - present
+    if missing:
+        raise RuntimeError(f"the published warehouse lacks marts {', '.join(sorted(missing))}: "
+                           f"run `parkwatch run` to rebuild and publish")
+    snap = snapshot_info(con)
+    counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in sorted(present)}
+    parks = _rows(con, "select park_id, park_name, short_name, level, province, city from marts.parks order by park_id")
+    docs = {r["doc_id"]: r
+            for r in _rows(con, "select doc_id, site_id, title, published_date, url from marts.documents")}
+    best, fact_stats = _query_indicators(con)
+    projects = _rows(con, """
+        select park_id, project_name, company, investment_cny, capacity_value, capacity_unit, status,
+               project_count, count_text, rate_pct, period_start, period_end, sentence, url, published_date, doc_id
+        from marts.projects order by park_id, published_date desc nulls last, project_name nulls last""")
+    policies = _query_policies(con, present)
+    review, review_by_flag = _query_review(con)
+    crawl = _query_crawl(con)
+    unattributed = con.execute("select count(*) from marts.indicators where park_id is null").fetchone()[0]
+    return Snapshot(published_at=snap["published_at"], validation=snap["validation"], counts=counts, parks=parks,
+                    docs=docs, best=best, fact_stats=fact_stats, projects=projects, policies=policies,
+                    review=review, review_by_flag=review_by_flag, crawl=crawl, unattributed=unattributed)
+
+
+def _latest_validation(validation_path: Path | None) -> dict | None:
+    """The last validation run (passed or not), which may be newer than the published snapshot."""
     vpath = validation_path or config.runs_dir() / "validation.json"
-    if vpath.exists():
-        try:
-            latest_validation = json.loads(vpath.read_text(encoding="utf-8"))
-        except ValueError:
-            latest_validation = None
+    if not vpath.exists():
+        return None
+    try:
+        return json.loads(vpath.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
 
-    by_park: dict[str, dict] = {}
-    for park in parks:
-        pid = park["park_id"]
-        rows = [r for r in best if r["park_id"] == pid]
-        for r in rows:
-            r["name"] = names.get(r["indicator_code"], {}).get("name") or r["indicator_text"]
-            r["period"] = period_label(r["period_start"], r["period_end"])
-            r["kind"] = period_kind(r["period_start"], r["period_end"])
-            doc = docs.get(r["doc_id"]) or {}
-            r["source_title"] = doc.get("title")
-            r["site_id"] = doc.get("site_id")
-        by_park[pid] = {
-            **park,
-            "key_indicators": key_indicators(rows, names),
-            "charts": trend_charts(pid, rows, names),
-            "projects": [p for p in projects if p["park_id"] == pid],
-            "policies": [p for p in policies if p["park_id"] == pid],
-            "review": [r for r in review if r["park_id"] == pid],
-            "stats": fact_stats.get(pid) or {"facts": 0, "documents": 0, "flagged": 0, "unmapped": 0,
-                                             "latest_published": None},
-        }
+
+def _park_view(snapshot: Snapshot, park: dict, names: dict) -> dict:
+    """One park's section: key indicators, trend charts, projects, policies, review rows and fact statistics."""
+    pid = park["park_id"]
+    rows = [r for r in snapshot.best if r["park_id"] == pid]
+    for r in rows:
+        r["name"] = names.get(r["indicator_code"], {}).get("name") or r["indicator_text"]
+        r["period"] = period_label(r["period_start"], r["period_end"])
+        r["kind"] = period_kind(r["period_start"], r["period_end"])
+        doc = snapshot.docs.get(r["doc_id"]) or {}
+        r["source_title"] = doc.get("title")
+        r["site_id"] = doc.get("site_id")
     return {
-        "published_at": snap["published_at"],
-        "validation": snap["validation"],
-        "latest_validation": latest_validation,
-        "counts": counts,
-        "parks": sorted(by_park.values(), key=lambda p: (-(p["stats"]["facts"] + len(p["projects"]) + len(p["policies"])),
-                                                         p["park_id"])),
-        "review": review,
-        "review_total": counts.get("review_queue", 0),
-        "review_by_flag": review_by_flag,
-        "crawl": crawl,
-        "crawl_chart": crawl_chart(crawl),
-        "unattributed_facts": unattributed,
-        "unassigned_projects": [p for p in projects if p["park_id"] is None],
-        "unassigned_policies": [p for p in policies if p["park_id"] is None],
+        **park,
+        "key_indicators": key_indicators(rows, names),
+        "charts": trend_charts(pid, rows, names),
+        "projects": [p for p in snapshot.projects if p["park_id"] == pid],
+        "policies": [p for p in snapshot.policies if p["park_id"] == pid],
+        "review": [r for r in snapshot.review if r["park_id"] == pid],
+        "stats": snapshot.fact_stats.get(pid) or {"facts": 0, "documents": 0, "flagged": 0, "unmapped": 0,
+                                                  "latest_published": None},
+    }
+
+
+def _park_order(park: dict) -> tuple:
+    """Parks with the most facts, projects and policies first."""
+    return -(park["stats"]["facts"] + len(park["projects"]) + len(park["policies"])), park["park_id"]
+
+
+def load(db: Path | None = None, validation_path: Path | None = None) -> dict:
+    """Everything the page shows, from one snapshot of the published marts."""
+    names = dictionary()
+    with open_published(db) as con:
+        snapshot = _query_snapshot(con)
+    by_park = {park["park_id"]: _park_view(snapshot, park, names) for park in snapshot.parks}
+    return {
+        "published_at": snapshot.published_at,
+        "validation": snapshot.validation,
+        "latest_validation": _latest_validation(validation_path),
+        "counts": snapshot.counts,
+        "parks": sorted(by_park.values(), key=_park_order),
+        "review": snapshot.review,
+        "review_total": snapshot.counts.get("review_queue", 0),
+        "review_by_flag": snapshot.review_by_flag,
+        "crawl": snapshot.crawl,
+        "crawl_chart": crawl_chart(snapshot.crawl),
+        "unattributed_facts": snapshot.unattributed,
+        "unassigned_projects": [p for p in snapshot.projects if p["park_id"] is None],
+        "unassigned_policies": [p for p in snapshot.policies if p["park_id"] is None],
     }
 
 
