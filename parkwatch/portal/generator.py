@@ -514,7 +514,10 @@ _POLICY_TOPICS = ("加快推进{ind}产业高质量发展", "支持{ind}产业�
 _POLICY_KINDS = ("实施意见", "若干措施", "行动方案", "若干政策")
 
 
-def _policy(rng: random.Random, park: dict, doc: Doc, pub: dt.date, number: int) -> tuple[str, str, dict]:
+def _policy(rng: random.Random, park: dict, doc: Doc, pub: dt.date, number: int) -> tuple[str, tuple, dict]:
+    """A policy document: header, numbered targets (the truth facts), tasks with responsible units,
+    closing clause; returns its title, metadata table and truth record. The rng is drawn in a fixed
+    order (title, dates, targets, tasks, metadata): same seed, same portal."""
     ind = park["industries"][0]
     topic = rng.choice(_POLICY_TOPICS).format(ind=ind)
     kind = rng.choice(_POLICY_KINDS)
@@ -525,37 +528,59 @@ def _policy(rng: random.Random, park: dict, doc: Doc, pub: dt.date, number: int)
     doc.lines += [f"# {park['authority']}", f"# 关于{topic}的{kind}",
                   "各部门、各园区、驻区各单位:",
                   f"为加快{topic},结合{park['short']}实际,制定本{kind}。", "一、发展目标"]
+    targets = _policy_targets(rng, doc, ind, ty)
+    units_all = _policy_tasks(rng, doc)
+    doc.lines.append("三、附则")
+    doc.lines.append(f"本{kind}自发布之日起施行,由{park['short']}{_DEPTS[0]}负责解释。")
+    meta = _policy_meta(rng, park, pub, written, docno)
+    policy = {"title": title, "doc_number": docno, "issuer": park["authority"],
+              "written_date": written.isoformat(), "published_date": pub.isoformat(), "validity": "有效",
+              "responsible_units": sorted({u for us in units_all for u in us}), "targets": targets}
+    return title, meta, policy
+
+
+def _policy_targets(rng: random.Random, doc: Doc, ind: str, ty: int) -> list:
+    """Three to five target sentences for year ``ty``, each a truth fact."""
     tperiod = Period(f"到{ty}年", f"{ty}-01-01", f"{ty}-12-31", 12, ty)
     targets = []
     templates = rng.sample(range(8), k=rng.randrange(3, 6))
     for t in templates:
-        if t == 0:
-            x = q(rng.uniform(100, 900), 0)
-            s, items = f"到{ty}年,{ind}产业营业收入突破{fmt(x)}亿元。", [(f"{ind}产业营业收入", "industry_revenue", "amount", x * D(10) ** 8, "CNY", f"突破{fmt(x)}亿元", "突破")]
-        elif t == 1:
-            n = rng.randrange(30, 200)
-            s, items = f"到{ty}年底,全区高新技术企业达到{n}家。", [("高新技术企业", "hitech_enterprises", "count", n, "count", f"{n}家", None)]
-        elif t == 2:
-            x = q(rng.uniform(1.5, 5), 1)
-            s, items = f"到{ty}年,全社会研发经费投入强度达到{fmt(x)}%。", [("研发经费投入强度", "rd_intensity", "share_pct", x, "%", f"{fmt(x)}%", None)]
-        elif t == 3:
-            n = rng.randrange(5, 40)
-            s, items = f"到{ty}年,新增省级专精特新中小企业{n}家。", [("新增省级专精特新中小企业", "srdi_smes_new", "count", n, "count", f"{n}家", None)]
-        elif t == 4:
-            x = q(rng.uniform(8, 20), 0)
-            s, items = f"到{ty}年,单位工业增加值能耗比2020年下降{fmt(x)}%。", [("单位工业增加值能耗", "energy_intensity", "growth_pct", -x, "%", f"{fmt(x)}%", None)]
-        elif t == 5:
-            x = q(rng.uniform(40, 75), 0)
-            s, items = f"力争到{ty}年,{ind}产业产值占规上工业总产值的比重达到{fmt(x)}%以上。", [(f"{ind}产业产值", "industry_share", "share_pct", x, "%", f"{fmt(x)}%以上", "以上")]
-        elif t == 6:
-            x = q(rng.uniform(15, 60), 0)
-            s, items = f"到{ty}年,亩均税收达到{fmt(x)}万元。", [("亩均税收", "tax_per_mu", "amount", x * D(10) ** 4, "CNY/mu", f"{fmt(x)}万元", None)]
-        else:
-            x = q(rng.uniform(200, 1500), 0)
-            s, items = f"到{ty}年,规上工业总产值达到{fmt(x)}亿元以上。", [("规上工业总产值", "industrial_output", "amount", x * D(10) ** 8, "CNY", f"{fmt(x)}亿元以上", "以上")]
+        s, items = _target_sentence(rng, t, ind, ty)
         doc.lines.append(s)
         for text, code, measure, value, unit, raw, approx in items:
             targets.append(doc.fact(s, text, code, measure, value, unit, raw, tperiod, approx, True))
+    return targets
+
+
+def _target_sentence(rng: random.Random, t: int, ind: str, ty: int) -> tuple[str, list[tuple]]:
+    """Target template ``t``: its sentence and the facts it states."""
+    if t == 0:
+        x = q(rng.uniform(100, 900), 0)
+        return f"到{ty}年,{ind}产业营业收入突破{fmt(x)}亿元。", [(f"{ind}产业营业收入", "industry_revenue", "amount", x * D(10) ** 8, "CNY", f"突破{fmt(x)}亿元", "突破")]
+    if t == 1:
+        n = rng.randrange(30, 200)
+        return f"到{ty}年底,全区高新技术企业达到{n}家。", [("高新技术企业", "hitech_enterprises", "count", n, "count", f"{n}家", None)]
+    if t == 2:
+        x = q(rng.uniform(1.5, 5), 1)
+        return f"到{ty}年,全社会研发经费投入强度达到{fmt(x)}%。", [("研发经费投入强度", "rd_intensity", "share_pct", x, "%", f"{fmt(x)}%", None)]
+    if t == 3:
+        n = rng.randrange(5, 40)
+        return f"到{ty}年,新增省级专精特新中小企业{n}家。", [("新增省级专精特新中小企业", "srdi_smes_new", "count", n, "count", f"{n}家", None)]
+    if t == 4:
+        x = q(rng.uniform(8, 20), 0)
+        return f"到{ty}年,单位工业增加值能耗比2020年下降{fmt(x)}%。", [("单位工业增加值能耗", "energy_intensity", "growth_pct", -x, "%", f"{fmt(x)}%", None)]
+    if t == 5:
+        x = q(rng.uniform(40, 75), 0)
+        return f"力争到{ty}年,{ind}产业产值占规上工业总产值的比重达到{fmt(x)}%以上。", [(f"{ind}产业产值", "industry_share", "share_pct", x, "%", f"{fmt(x)}%以上", "以上")]
+    if t == 6:
+        x = q(rng.uniform(15, 60), 0)
+        return f"到{ty}年,亩均税收达到{fmt(x)}万元。", [("亩均税收", "tax_per_mu", "amount", x * D(10) ** 4, "CNY/mu", f"{fmt(x)}万元", None)]
+    x = q(rng.uniform(200, 1500), 0)
+    return f"到{ty}年,规上工业总产值达到{fmt(x)}亿元以上。", [("规上工业总产值", "industrial_output", "amount", x * D(10) ** 8, "CNY", f"{fmt(x)}亿元以上", "以上")]
+
+
+def _policy_tasks(rng: random.Random, doc: Doc) -> list[list[str]]:
+    """Two to four key tasks; returns the responsible units of each."""
     doc.lines.append("二、重点任务")
     units_all = []
     for i in range(rng.randrange(2, 5)):
@@ -564,9 +589,12 @@ def _policy(rng: random.Random, park: dict, doc: Doc, pub: dt.date, number: int)
         doc.lines.append(f"({'一二三四五'[i]}){rng.choice(('强化政策支持', '优化要素保障', '加强人才引育', '提升服务效能', '拓展应用场景'))}。"
                          f"{rng.choice(('建立工作专班,定期调度推进', '完善奖补政策,加快资金兑现', '落实用地保障,推行标准地出让'))}。"
                          f"(责任单位:{'、'.join(units)})")
-    doc.lines.append("三、附则")
-    doc.lines.append(f"本{kind}自发布之日起施行,由{park['short']}{_DEPTS[0]}负责解释。")
-    meta = (
+    return units_all
+
+
+def _policy_meta(rng: random.Random, park: dict, pub: dt.date, written: dt.date, docno: str) -> tuple:
+    """The metadata table a government policy page shows above the text."""
+    return (
         ("索引号", f"{rng.randrange(10**8, 10**9)}/{pub.year}-{rng.randrange(1, 999):05d}"),
         ("主题分类", rng.choice(("工业、交通\\工业", "科技、教育\\科技", "综合政务\\其他"))),
         ("发文机构", park["authority"]),
@@ -575,10 +603,6 @@ def _policy(rng: random.Random, park: dict, doc: Doc, pub: dt.date, number: int)
         ("发布日期", pub.isoformat()),
         ("有效性", "有效"),
     )
-    policy = {"title": title, "doc_number": docno, "issuer": park["authority"],
-              "written_date": written.isoformat(), "published_date": pub.isoformat(), "validity": "有效",
-              "responsible_units": sorted({u for us in units_all for u in us}), "targets": targets}
-    return title, meta, policy
 
 
 # ------------------------------------------------------------------------------------ sites
