@@ -153,6 +153,54 @@ def test_health_counts_and_done_lists(tmp_path):
     assert load_done_lists(store, "unknown-site") == {}
 
 
+def test_request_kinds_and_meta():
+    from parkwatch.crawl.plan import RequestKind, RequestMeta
+
+    assert RequestKind.LIST.priority > RequestKind.PAGE.priority == RequestKind.ATTACHMENT.priority > RequestKind.REVISIT.priority
+    assert RequestKind.LIST.callback == "parse_list" and RequestKind.REVISIT.callback == "parse_page"
+    first = RequestMeta.for_list("news", START)
+    second = first.next_list(START, "trs", None)
+    assert (first.request_kind, second.page_no, second.start_url, second.profile) == (RequestKind.LIST, 1, START, "trs")
+    entry = RequestMeta.for_entry(ListItem("http://a.example/n/1.html", "标题", date(2024, 6, 1)), "news", "new", START)
+    assert entry.request_kind is RequestKind.PAGE and entry.line_fields() == {
+        "kind": "page", "section": "news", "referer": START, "list_title": "标题", "list_date": "2024-06-01",
+        "cited_by": None, "why": "new"}
+    page = "http://a.example/n/1.html"
+    assert RequestMeta.for_attachment("news", "new", page).request_kind is RequestKind.ATTACHMENT
+    retry = RequestMeta.carried_over({"kind": "attachment", "section": "news", "cited_by": page}, "retry")
+    assert retry.request_kind is RequestKind.REVISIT and retry.kind == "attachment" and retry.cited_by == page
+
+
+def test_one_health_summary_from_counters_or_manifest(tmp_path):
+    """A finished run is summarised from the spider's counters, a killed one from its manifest,
+    through the same derivation (policy skips apart from failures in both)."""
+    from parkwatch.crawl.health import derive, manifest_counters, summarise
+
+    rows = [{"url": "http://a.example/l.html", "kind": "list", "outcome": "landed"},
+            {"url": "http://a.example/1.html", "kind": "page", "outcome": "landed", "change": "new"},
+            {"url": "http://a.example/f.pdf", "kind": "attachment", "outcome": "landed", "change": "revised"},
+            {"url": "http://a.example/2.html", "kind": "page", "outcome": "failed", "reason": "robots"},
+            {"url": "http://b.example/x.html", "kind": "page", "outcome": "failed", "reason": "private_address"},
+            {"url": "http://a.example/3.html", "kind": "page", "outcome": "failed", "reason": "timeout"}]
+    killed = summarise("s", "r", rows)
+    assert (killed["pages_landed"], killed["attachments"], killed["lists"], killed["seen"]) == (2, 1, 1, 5)
+    assert (killed["skipped_robots"], killed["skipped_offsite"], killed["failed"]) == (1, 1, {"timeout": 1})
+    assert not killed["finished"] and "requests" not in killed
+    assert {k: killed[k] for k in ("new", "revised", "failed")} == {
+        k: derive(manifest_counters(rows))[k] for k in ("new", "revised", "failed")}
+    plan = CrawlPlan(site(), state_with(OLD), TODAY)
+    plan.read_listing(START, 0, listing(("http://a.example/news/old.html", date(2024, 1, 5)), next_url=None))
+    for row in rows:
+        plan.record(row)
+    counters = plan.counters("finished", {"downloader/request_count": 9})
+    assert counters["failed"] == {"robots": 1, "private_address": 1, "timeout": 1}  # raw: skips included
+    done = summarise("s", "r", rows, counters)
+    assert done["finished"] and done["requests"] == 9 and done["unchanged"] == 1  # seen in the list, not fetched
+    health = plan.health("finished", {"downloader/request_count": 9})
+    keys = ("seen", "new", "unchanged", "skipped_robots", "skipped_offsite", "failed", "requests")
+    assert done["failed"] == {"timeout": 1} and {k: done[k] for k in keys} == {k: health[k] for k in keys}
+
+
 # ---------------------------------------------------------------------------- middlewares and settings
 
 def test_addresses_private_unless_allowlisted():
@@ -251,6 +299,17 @@ def test_settings_follow_the_registry():
     assert not real.getbool("COOKIES_ENABLED")
     local = settings_for(site())
     assert not local.getbool("AUTOTHROTTLE_ENABLED") and local.getfloat("DOWNLOAD_DELAY") == 0
+
+
+def test_the_bench_floor_crawls_with_the_same_politeness():
+    from bench.bare_spider import settings_for as bare_settings_for
+    from scrapers.run import politeness_settings, settings_for
+
+    polite = site(politeness={"delay_s": 2.5, "concurrency": 3, "timeout_s": 15, "retries": 4})
+    ours, bare = settings_for(polite), bare_settings_for(polite)
+    for key in politeness_settings(polite):
+        assert ours[key] == bare[key], key
+    assert bare.getbool("ROBOTSTXT_OBEY") and bare["TWISTED_REACTOR"] == ours["TWISTED_REACTOR"]
 
 
 def test_backoff_doubles_and_honours_retry_after():
