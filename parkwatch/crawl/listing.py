@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urldefrag, urlencode, urljoin, urlsplit
 
 from parkwatch.common.dates import find_date
+from parkwatch.extract.lexicon.patterns import ATTACHMENT_FILE_RE, ATTACHMENT_HINT_RE, DOCUMENT_FILE_RE
 
 if TYPE_CHECKING:  # pragma: no cover
     from parkwatch.sites import Selectors
@@ -34,9 +35,6 @@ LIST_PATTERNS = [
 NEXT_PAGE_TEXT = ("下一页", "下页", "尾页", "末页", "上一页", "首页")
 NEXT_TEXT = {"下一页", "下页", "下一頁", "下頁", "后页", "後頁", "next", "next page", "next»", "»", "›", ">", ">>"}
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
-ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|ofd)$", re.I)
-# What the crawler fetches as attachments (the issue's list): office documents and PDFs.
-FETCH_ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd)$", re.I)
 # Download endpoints of Hanweb (downfile.jsp), VSB (download.jsp?…DownloadAttachUrl) and friends.
 DOWNLOAD_ENDPOINT = re.compile(r"/(downfile|download|downloadfile|filedownload)\.(jsp|do|aspx?|php)$", re.I)
 
@@ -60,7 +58,7 @@ def same_origin(a: str, b: str) -> bool:
 def classify_link(url: str, text: str = "") -> str | None:
     """'article', 'attachment', 'list' or None (not worth following)."""
     path = urlsplit(url).path
-    if ATTACHMENT_EXT.search(path):
+    if ATTACHMENT_FILE_RE.search(path):
         return "attachment"
     if any(p.search(path) for p in ARTICLE_PATTERNS):
         return "article"
@@ -74,13 +72,13 @@ def is_attachment(url: str, text: str = "") -> bool:
     by a file name in its query (``downfile.jsp?filename=x.pdf``), or a download endpoint whose
     link text names such a file (VSB's ``download.jsp?…wbfileid=…``)."""
     parts = urlsplit(url)
-    if FETCH_ATTACHMENT_EXT.search(parts.path):
+    if DOCUMENT_FILE_RE.search(parts.path):
         return True
     for values in parse_qs(parts.query).values():
-        if any(FETCH_ATTACHMENT_EXT.search(v.strip()) for v in values):
+        if any(DOCUMENT_FILE_RE.search(v.strip()) for v in values):
             return True
     if DOWNLOAD_ENDPOINT.search(parts.path) or "DownloadAttachUrl" in parts.query:
-        return bool(FETCH_ATTACHMENT_EXT.search(text.strip().rstrip("】]）)")) or "DownloadAttachUrl" in parts.query)
+        return bool(DOCUMENT_FILE_RE.search(text.strip().rstrip("】]）)")) or "DownloadAttachUrl" in parts.query)
     return False
 
 
@@ -387,13 +385,10 @@ def parse_hanweb_window(xml: str, window_url: str, proxy: dict, selectors: "Sele
 
 # ---------------------------------------------------------------------------- pages
 
-_ATTACHMENT_HINT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd)\b|down(load)?file|download\.|DownloadAttach", re.I)
-
-
 def attachment_links(html: str, page_url: str, selectors: "Selectors | None" = None, tree=None) -> list[tuple[str, str]]:
     """(URL, link text) of the documents a page links as attachments, in page order."""
     configured = selectors is not None and selectors.attachment
-    if not configured and not _ATTACHMENT_HINT.search(html):
+    if not configured and not ATTACHMENT_HINT_RE.search(html):
         return []  # most pages cite nothing: skip building a tree
     tree = tree if tree is not None else _tree(html)
     anchors = tree.cssselect(selectors.attachment) if configured else tree.iter("a")
@@ -401,7 +396,7 @@ def attachment_links(html: str, page_url: str, selectors: "Selectors | None" = N
     for a in anchors:
         href = a.get("href", "")
         text = _text(a)
-        if not configured and not (_ATTACHMENT_HINT.search(href) or _ATTACHMENT_HINT.search(text)):
+        if not configured and not (ATTACHMENT_HINT_RE.search(href) or ATTACHMENT_HINT_RE.search(text)):
             continue
         url = normalise_url(page_url, href)
         if url and url not in out and is_attachment(url, text):

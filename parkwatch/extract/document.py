@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from parkwatch.extract.common import classify_doc_type, parse_date
+from parkwatch.extract.common import classify_doc_type
 from parkwatch.extract.decode import binary_kind, charset_from_content_type, decode_html
 from parkwatch.extract.model import DOC_TYPES, Document
 
@@ -19,7 +19,6 @@ __all__ = [
     "Document",
     "decode_html",
     "parse_document",
-    "parse_date",
 ]
 
 

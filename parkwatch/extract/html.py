@@ -8,42 +8,20 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from parkwatch.extract.common import (
-    META_LABELS,
-    canonical_label,
-    clean_meta_value,
-    date_from_metadata,
-    meta_pairs,
-    parse_date,
+from parkwatch.common.dates import parse_date
+from parkwatch.extract.common import canonical_label, clean_meta_value, date_from_metadata, meta_pairs
+from parkwatch.extract.lexicon.labels import META_LABELS, META_TAG_LABELS
+from parkwatch.extract.lexicon.patterns import ATTACHMENT_FILE_RE
+from parkwatch.extract.lexicon.selectors import (
+    BLOCK_TAGS,
+    CHROME_CLASS_RE,
+    CONTENT_SELECTORS,
+    DATE_CLASS_RE,
+    DROP_TAGS,
 )
 from parkwatch.extract.plain import drop_title_lines, parse_plain, split_regions
 from parkwatch.extract.text import clean_text
 
-# Content containers used by the CMSs Chinese government sites run on (TRS, VSB/博达, 大汉, 中国政府网 …)
-CONTENT_SELECTORS = (
-    ".TRS_Editor", ".TRS_UEDITOR", "#zoom", "#Zoom", ".v_news_content", "[id^=vsb_content]",
-    "#UCAP-CONTENT", ".pages_content", "#pages_content", ".xxgk_content", ".article-content",
-    ".article_content", ".art_content", ".artContent", "#artContent", ".news_content",
-    ".newsContent", "#newsContent", ".detail-content", ".detail_content", ".content_text",
-    ".wz_content", ".zw", "#zw", ".wzy_content", "#fontzoom", ".con_text", "#artibody", ".artibody",
-    "#article-content", "#articleContent", ".article-body", "article",
-)
-_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "button",
-              "select", "input", "textarea", "object", "embed", "canvas", "nav", "header", "footer")
-_CHROME_RE = re.compile(
-    r"nav|menu|breadcrumb|crumb|footer|foot\b|header|share|bdshare|sidebar|side_|related|xgwz|"
-    r"xgxx|pagination|pager|prev|next|print|toolbar|copyright|login|search|weixin|qrcode|ewm|"
-    r"friend|links|position|location|top_bar|topbar",
-    re.IGNORECASE,
-)
-_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-               "section", "article", "blockquote", "ul", "ol", "dd", "dt", "dl", "pre", "center"}
-_ATTACH_EXT_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|ofd|zip|rar|7z|et|txt|csv|pptx?)(?:$|[?#])",
-                            re.IGNORECASE)
-_META_NAMES = {
-    "articletitle": "标题", "pubdate": "发布日期", "firstpublishedtime": "发布日期",
-    "contentsource": "来源", "source": "来源", "author": "作者",
-}
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|-{1,2}|—{1,2})\s*")
 _CHINESE_PUNCT_RE = re.compile(r"[。,，;；、:：!！?？]")
 
@@ -58,7 +36,7 @@ def block_text(el) -> str:
 
     def walk(node):
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _BLOCK_TAGS:
+        if tag in BLOCK_TAGS:
             parts.append("\n")
         if node.text and tag not in ("script", "style"):
             parts.append(node.text)
@@ -66,7 +44,7 @@ def block_text(el) -> str:
             walk(child)
             if child.tail:
                 parts.append(child.tail)
-        if tag in _BLOCK_TAGS or tag in ("td", "th"):
+        if tag in BLOCK_TAGS or tag in ("td", "th"):
             parts.append("\n" if tag != "td" and tag != "th" else " | ")
 
     walk(el)
@@ -78,7 +56,7 @@ def _strip_chrome(root) -> None:
         parent = bad.getparent()
         if parent is not None:
             bad.drop_tree() if hasattr(bad, "drop_tree") else parent.remove(bad)
-    for tag in _DROP_TAGS:
+    for tag in DROP_TAGS:
         for el in root.iter(tag):
             el.drop_tree() if el.getparent() is not None else None
 
@@ -94,7 +72,7 @@ _MAX_KEY = 256
 
 def _is_chrome(el) -> bool:
     key = _attr_key(el)
-    return bool(key) and bool(_CHROME_RE.search(key))
+    return bool(key) and bool(CHROME_CLASS_RE.search(key))
 
 
 def _link_density(el) -> float:
@@ -196,8 +174,8 @@ def meta_tags(root) -> dict[str, str]:
     for m in root.iter("meta"):
         name = (m.get("name") or m.get("property") or "").lower().replace("og:", "")
         content = (m.get("content") or "").strip()
-        if content and name in _META_NAMES:
-            out.setdefault(_META_NAMES[name], content)
+        if content and name in META_TAG_LABELS:
+            out.setdefault(META_TAG_LABELS[name], content)
         elif content and name == "title":
             out.setdefault("标题", content)
     return out
@@ -227,7 +205,7 @@ def attachments(root, base_url: str | None) -> list[dict]:
         name = _text(a)
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        if not (_ATTACH_EXT_RE.search(href) or (name.startswith("附件") and len(name) < 80)):
+        if not (ATTACHMENT_FILE_RE.search(href) or (name.startswith("附件") and len(name) < 80)):
             continue
         url = urljoin(base_url, href) if base_url else href
         if url in seen:
@@ -283,13 +261,10 @@ def parse_html(text: str, url: str | None = None) -> dict:
 _LABELLED_DATE_RE = re.compile(r"(?:发布|公开|发文|更新)?(?:日期|时间)\s*[:：]\s*(\S[^|]{0,30})")
 
 
-_DATE_CLASS_RE = re.compile(r"time|date|pubtime|fbsj|fbrq|publish", re.IGNORECASE)
-
-
 def _date_near_title(root) -> str | None:
     for el in root.iter("span", "div", "p", "em", "i", "time", "font", "td", "li"):
         key = _attr_key(el)
-        if key and _DATE_CLASS_RE.search(key) and len(_text(el)) <= 40 and parse_date(_text(el)):
+        if key and DATE_CLASS_RE.search(key) and len(_text(el)) <= 40 and parse_date(_text(el)):
             return parse_date(_text(el))
     lines = clean_text(block_text(root)).split("\n")
     head, _, _ = split_regions(lines)

@@ -19,12 +19,12 @@ from parkwatch.extract.common import (
     pipe_table_pairs,
     squash,
 )
+from parkwatch.extract.lexicon.patterns import ATTACHMENT_FILE_RE
 from parkwatch.extract.text import clean_text
 
 _BULLET_RE = re.compile(r"^[•○●◆◇■□▪▫·\-\*►▶]\s*")
 _TOC_HEAD_RE = re.compile(r"^(?:本\s*期\s*要\s*目|目\s*录|要\s*目)$")
 _ATTACH_RE = re.compile(r"^(?:下载|附件\s*\d*|相关附件|附件下载)\s*[:：]\s*(\S.*)$")
-_FILE_EXT_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|ofd|zip|rar|et|txt)$", re.IGNORECASE)
 _SENTENCE_PUNCT = re.compile(r"[。,，;；!！?？]")
 
 
@@ -125,7 +125,7 @@ def parse_plain(text: str, first_line_title: bool = True) -> dict:
     attachments, kept = [], []
     for ln in body:
         m = _ATTACH_RE.match(ln)
-        if m and (_FILE_EXT_RE.search(m.group(1)) or ln.startswith("附件")):
+        if m and (ATTACHMENT_FILE_RE.search(m.group(1)) or ln.startswith("附件")):
             attachments.append({"name": m.group(1).strip(), "url": None})
         else:
             kept.append(ln)

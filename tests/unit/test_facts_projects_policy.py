@@ -7,7 +7,8 @@ import pytest
 from parkwatch.extract import Document, parse_document
 from parkwatch.extract.facts import extract_file, extract_indicators, extract_policy, extract_projects
 from parkwatch.extract.facts.policy import cited_documents, normalize_doc_number, policy_level, responsible_units
-from parkwatch.extract.facts.projects import KEYS, project_status
+from parkwatch.extract.facts.projects import project_status
+from parkwatch.extract.rows import PROJECT_FIELDS
 
 
 def _doc(body, doc_type="news", date="2024-06-20", title="示范高新区项目建设加速", metadata=None):
@@ -22,7 +23,7 @@ def test_named_project_with_company_capacity_investment_status():
     assert p["name"] == "示范新能源材料有限公司年产8万吨磷酸铁锂项目"
     assert (p["capacity_value"], p["capacity_unit"]) == (80000, "t/yr")
     assert p["investment_cny"] == 2150000000 and p["status"] == "开工"
-    assert set(p) == set(KEYS)
+    assert set(p) == set(PROJECT_FIELDS)
 
 
 def test_project_counts_and_rates_and_enumeration():

@@ -23,15 +23,9 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from parkwatch.extract.facts.numbers import (
-    _AMOUNT_UNITS,
-    _COUNT_UNITS,
-    _SCALES,
-    APPROX_POST,
-    APPROX_PRE,
-    find_quantities,
-    parse_number,
-)
+from parkwatch.extract.facts.numbers import find_quantities, parse_number
+from parkwatch.extract.lexicon import units
+from parkwatch.extract.lexicon.units import APPROX_POST, APPROX_PRE
 
 
 
@@ -244,9 +238,9 @@ def test_compound_numerals_do_not_swallow_neighbours(text):
 
 # ---------------------------------------------------------------- scale factors × units
 
-SCALE_WORDS = sorted(_SCALES)
+SCALE_WORDS = sorted(units.SCALES)
 # units that need a context of their own (分 is a score only after 得分; 方 is m3 only after digits)
-AMOUNT_UNITS = sorted(u for u in _AMOUNT_UNITS if u not in ("分",))
+AMOUNT_UNITS = sorted(u for u in units.AMOUNT_UNITS if u not in ("分",))
 arabic = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2,
                      allow_nan=False, allow_infinity=False)
 
@@ -269,19 +263,19 @@ def _fmt(d: Decimal, commas: bool) -> str:
 def test_scale_times_amount_unit(n, scale, unit, commas):
     text = f"完成{_fmt(n, commas)}{scale}{unit}。"
     q = _only(text)
-    base, factor = _AMOUNT_UNITS[unit]
-    expected = n * _SCALES.get(scale, Decimal(1)) * factor
+    base, factor = units.AMOUNT_UNITS[unit]
+    expected = n * units.SCALES.get(scale, Decimal(1)) * factor
     assert q.unit == base and q.kind == "amount", (text, q)
     assert math.isclose(q.value, float(expected), rel_tol=1e-12), (text, q.value, expected)
 
 
 @FAST
 @given(st.integers(min_value=1, max_value=99999), st.sampled_from([""] + SCALE_WORDS),
-       st.sampled_from(sorted(set(_COUNT_UNITS) - {"期", "批", "轮", "起"})))
+       st.sampled_from(sorted(set(units.COUNT_UNITS) - {"期", "批", "轮", "起"})))
 def test_scale_times_count_unit(n, scale, unit):
     q = _only(f"共有{n}{scale}{unit}。")
     assert (q.kind, q.unit) == ("count", "count"), q
-    assert q.value == n * _SCALES.get(scale, Decimal(1))
+    assert q.value == n * units.SCALES.get(scale, Decimal(1))
 
 
 @pytest.mark.parametrize("text,value,unit", [  # the DESIGN contract: 亿元 ×1e8 CNY, 万元 ×1e4, 万吨 ×1e4 t

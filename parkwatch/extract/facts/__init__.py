@@ -1,15 +1,18 @@
 """Document → facts: indicators (the JSONL contract), projects, policies.
 
-All functions are pure except `extract_file`, which only reads the file it is given.
+The typed functions (`indicator_facts`, `project_records`, `policy_record`) give the records of
+`parkwatch.extract.facts.records`; the `extract_*` functions give the same as dicts (the
+``parkwatch extract --format jsonl`` objects). All are pure except `extract_file`, which only
+reads the file it is given.
 """
 
 from __future__ import annotations
 
 import re
 
+from parkwatch.common.dates import parse_date
 from parkwatch.extract.document import Document, parse_document
-from parkwatch.extract.common import parse_date
-from parkwatch.extract.facts.indicators import CONTRACT_FIELDS, extract_indicators_from_text, reference_year
+from parkwatch.extract.facts.indicators import indicator_facts_from_text, reference_year
 from parkwatch.extract.facts.policy import (
     cited_documents,
     find_doc_number,
@@ -19,40 +22,58 @@ from parkwatch.extract.facts.policy import (
     validity,
 )
 from parkwatch.extract.facts.projects import extract_projects_from_text
+from parkwatch.extract.facts.records import CONTRACT_FIELDS, IndicatorFact, PolicyRecord, ProjectRecord
+from parkwatch.extract.lexicon.labels import ISSUER_LABELS
 
 __all__ = [
     "CONTRACT_FIELDS",
-    "extract_indicators",
-    "extract_projects",
-    "extract_policy",
+    "IndicatorFact",
+    "PolicyRecord",
+    "ProjectRecord",
     "extract_file",
+    "extract_indicators",
+    "extract_policy",
+    "extract_projects",
+    "indicator_facts",
+    "policy_record",
+    "project_records",
     "reference_year",
 ]
 
 POLICY_TYPES = ("policy", "policy_interpretation")
 
 
-def extract_indicators(doc: Document, doc_ref: str | None = None) -> list[dict]:
-    """Indicator facts of a document; `doc` field is doc_ref, else the document's url."""
+def indicator_facts(doc: Document, doc_ref: str | None = None) -> list[IndicatorFact]:
+    """Indicator facts of a document; their `doc` is doc_ref, else the document's url."""
     if doc is None or doc.error or not doc.body:
         return []
-    return extract_indicators_from_text(
+    return indicator_facts_from_text(
         doc.body, doc_ref if doc_ref is not None else doc.url, doc.published_date, doc.title,
         policy=doc.doc_type == "policy", bulletin=doc.doc_type == "bulletin",
     )
 
 
-def extract_projects(doc: Document, indicators: list[dict] | None = None) -> list[dict]:
+def extract_indicators(doc: Document, doc_ref: str | None = None) -> list[dict]:
+    """`indicator_facts` as dicts (the JSONL contract)."""
+    return [f.to_dict() for f in indicator_facts(doc, doc_ref)]
+
+
+def project_records(doc: Document, facts: list[IndicatorFact] | None = None) -> list[ProjectRecord]:
     """Named projects (company, investment, capacity, status) and project counts/rates of a document.
-    ``indicators``: the document's indicator facts if already extracted (saves extracting twice)."""
+    ``facts``: the document's indicator facts if already extracted (saves extracting twice)."""
     if doc is None or doc.error or not doc.body:
         return []
-    return extract_projects_from_text(doc.body, extract_indicators(doc) if indicators is None else indicators)
+    return extract_projects_from_text(doc.body, indicator_facts(doc) if facts is None else facts)
+
+
+def extract_projects(doc: Document, facts: list[IndicatorFact] | None = None) -> list[dict]:
+    """`project_records` as dicts."""
+    return [p.to_dict() for p in project_records(doc, facts)]
 
 
 def _issuer(doc: Document) -> str | None:
     meta = doc.metadata or {}
-    for key in ("发文机构", "发布机构", "所属机构"):
+    for key in ISSUER_LABELS:
         if meta.get(key):
             return meta[key]
     m = re.match(r"《?([\u4e00-\u9fff]{2,20}?)关于", doc.title or "")
@@ -61,33 +82,34 @@ def _issuer(doc: Document) -> str | None:
     return doc.source
 
 
-def extract_policy(doc: Document, indicators: list[dict] | None = None) -> dict | None:
+def policy_record(doc: Document, facts: list[IndicatorFact] | None = None) -> PolicyRecord | None:
     """Policy record for policy-like documents (None for bulletins, news, notices); its targets are
-    the target facts among ``indicators`` (extracted here when not given)."""
+    the target facts among ``facts`` (extracted here when not given)."""
     if doc is None or doc.error or doc.doc_type not in POLICY_TYPES:
         return None
     meta = doc.metadata or {}
     number = find_doc_number(meta, doc.body, doc.title)
     issuer = _issuer(doc)
-    written = parse_date(meta.get("成文日期")) or parse_date(meta.get("发文日期")) or signature_date(doc.body)
-    published = parse_date(meta.get("公开日期")) or parse_date(meta.get("发布日期")) or doc.published_date
-    targets = [
-        {k: f[k] for k in ("indicator_text", "value", "unit", "raw", "sentence")} | {"year": f["target_year"]}
-        for f in (extract_indicators(doc) if indicators is None else indicators) if f["is_target"]
-    ]
-    return {
-        "title": doc.title,
-        "doc_number": number,
-        "issuer": issuer,
-        "written_date": written,
-        "published_date": published,
-        "validity": validity(meta),
-        "level": policy_level(number, issuer, doc.title),
-        "cited": cited_documents(doc.body),
-        "targets": targets,
-        "responsible_units": responsible_units(doc.body),
-        "attachments": list(doc.attachments or []),
-    }
+    facts = indicator_facts(doc) if facts is None else facts
+    return PolicyRecord(
+        title=doc.title,
+        doc_number=number,
+        issuer=issuer,
+        written_date=parse_date(meta.get("成文日期")) or parse_date(meta.get("发文日期")) or signature_date(doc.body),
+        published_date=parse_date(meta.get("公开日期")) or parse_date(meta.get("发布日期")) or doc.published_date,
+        validity=validity(meta),
+        level=policy_level(number, issuer, doc.title),
+        cited=cited_documents(doc.body),
+        targets=[f.as_target() for f in facts if f.is_target],
+        responsible_units=responsible_units(doc.body),
+        attachments=list(doc.attachments or []),
+    )
+
+
+def extract_policy(doc: Document, facts: list[IndicatorFact] | None = None) -> dict | None:
+    """`policy_record` as a dict, or None."""
+    record = policy_record(doc, facts)
+    return record.to_dict() if record else None
 
 
 def extract_file(path: str) -> tuple[Document, list[dict]]:

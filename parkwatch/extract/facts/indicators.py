@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from parkwatch.extract.facts.numbers import Quantity, find_quantities
 from parkwatch.extract.facts.periods import Period, reporting_periods, shift_year
+from parkwatch.extract.facts.records import IndicatorFact
 from parkwatch.extract.facts.subjects import (
-    DOWN_VERBS,
     SubjectParse,
     is_verb_only,
     parse_pre,
@@ -27,16 +27,13 @@ from parkwatch.extract.facts.subjects import (
     tidy,
     verb_framed,
 )
+from parkwatch.extract.lexicon.patterns import PARK_ONLY_RE, SENTENCE_RE
+from parkwatch.extract.lexicon.verbs import DOWN_VERBS
 
-CONTRACT_FIELDS = (
-    "doc", "indicator_text", "measure", "value", "unit", "raw", "approx", "is_target",
-    "period_start", "period_end", "sentence",
-)
 # bulletin sections that reprint other governments' news: not facts about the park
 EXTERNAL_SECTIONS = re.compile(r"重点关注|他山之石|外地动态|各地动态|政策速递|信息参考|媒体聚焦|国内动态|"
                                r"外省动态|兄弟园区|经验借鉴|政策法规|要闻速览|国内要闻|国际要闻")
 _SECTION_RE = re.compile(r"^【([^】]{1,12})】$")
-_SENT_RE = re.compile(r"[^。!?！？]+[。!?！？]?")
 _STRONG_SEP = ",，;；:："
 _LIST_JOIN_RE = re.compile(r"^\s*(?:、|和|及|与|以及)\s*$")
 _TARGET_WORDS_RE = re.compile(
@@ -54,7 +51,14 @@ _THRESHOLD_SUBJ_RE = re.compile(r"(?:增长率|增速|增幅|降幅)$")
 _PARENS_RE = re.compile(r"[(（][^()（）]*$")
 _MARKS = {"《": "》", "“": "”", "‘": "’", "〔": "〕"}
 _SHORT_QUOTES = ("“", "‘")  # quoted slogans ("三个一批") hold no facts; long quotes are speech
-_PARK_ONLY_RE = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?(?:高新区|开发区|经开区|示范区|园区)[、和及]?)+$")
+
+
+@dataclass(frozen=True)
+class _Stated:
+    """A fact stated in the paragraph, with the key a later 其中 part finds its total by."""
+
+    fact: IndicatorFact
+    key: tuple[str, str]  # (measure, classifier: the counted thing's 个/家/项, else the unit)
 
 
 @dataclass
@@ -65,7 +69,7 @@ class _Para:
     comparator: str | None = None
     period: Period | None = None
     items: list[str] = field(default_factory=list)
-    facts: list[dict] = field(default_factory=list)
+    facts: list[_Stated] = field(default_factory=list)
     prev_sentence_start: int = 0  # para.facts index where the previous sentence's facts begin
 
 
@@ -175,13 +179,13 @@ def _groups(sentence: str, qs: list[Quantity]) -> list[list[Quantity]]:
     return groups
 
 
-def _measure(q: Quantity, sp: SubjectParse) -> str:
+def _measure(q: Quantity, subject_parse: SubjectParse) -> str:
     if q.kind == "pp":
         return "pp_change"
     if q.kind == "pct":
-        if sp.change_verb and not sp.to_level:
+        if subject_parse.change_verb and not subject_parse.to_level:
             return "growth_pct"
-        if re.search(r"增长率|增速|增幅|降幅", sp.subject) and not sp.is_relation:
+        if re.search(r"增长率|增速|增幅|降幅", subject_parse.subject) and not subject_parse.is_relation:
             return "growth_pct"
         return "share_pct"
     return q.kind
@@ -267,41 +271,51 @@ def _mask_titles(sentence: str) -> str:
     return re.sub(r"《[^《》]*》", lambda m: " " * len(m.group(0)), sentence)
 
 
-def _fact(ctx: _DocCtx, q: Quantity, subject: str, measure: str, verb: str | None, period: Period | None,
-          is_target: bool, target_year: int | None, sentence: str, parent: str | None) -> dict:
-    value = _signed(q.value, measure, verb)
-    approx = q.approx
-    if q.low is not None:
-        value, approx = _signed(q.low, measure, verb), approx or "区间"
-    return {
-        "doc": ctx.ref,
-        "indicator_text": subject,
-        "measure": measure,
-        "value": value,
-        "unit": q.unit,
-        "raw": q.raw,
-        "approx": approx,
-        "is_target": is_target,
-        "period_start": period.start if period else None,
-        "period_end": period.end if period else None,
-        "sentence": sentence.strip(),
-        "parent_indicator_text": parent,
-        "target_year": target_year,
-    }
+@dataclass
+class _SentenceState:
+    """Running state inside one sentence, from one group of quantities to the next."""
+
+    segment_start: int  # para.facts index of the first fact of the current ";"-segment
+    prev_segment_start: int | None = None
+    prev_end: int = 0  # where the previous group (or the noun it took from after it) ends
+    prev_clause_start: int = -1
+    totals: tuple[int, int] | None = None  # para.facts range holding the total of the current 其中 list
+    last_noun: str | None = None  # the noun the previous group took from after its figure
 
 
-def _parent(para: _Para, q: Quantity, measure: str, qz: tuple[int, int] | None,
+@dataclass(frozen=True)
+class _Clause:
+    """Where a group of quantities sits in its sentence, and what the text before it says."""
+
+    start: int  # start of the clause holding the group's first quantity
+    subject_text: str  # from the clause start (or the previous group) to the first quantity
+    between: str  # from the previous group to the first quantity
+    subject_parse: SubjectParse
+
+
+@dataclass(frozen=True)
+class _Timing:
+    period: Period | None
+    is_target: bool
+    target_year: int | None
+
+
+_MEASURE_WORD_RE = re.compile(r"\s*(?:产量|价格|产值|数量|销量|销售额)")
+_SAME_PERIOD_OF_RE = re.compile(r"(?:较|比)\s*((?:19|20)\d{2})\s*年同期\s*[(（]\s*$")
+
+
+def _parent(para: _Para, q: Quantity, measure: str, totals: tuple[int, int] | None,
             relation_of: str | None) -> str | None:
     """The total a 其中 part belongs to (the last fact stated just before 其中 with the same measure
     and unit), or for a share, the whole it is a share of."""
     if relation_of and measure == "share_pct":
         return relation_of
-    if qz is None:
+    if totals is None:
         return None
     key = (measure, _classifier(q))
-    for f in reversed(para.facts[qz[0]:qz[1]]):
-        if f.get("_key") == key and f["unit"] == q.unit:
-            return f["indicator_text"]
+    for stated in reversed(para.facts[totals[0]:totals[1]]):
+        if stated.key == key and stated.fact.unit == q.unit:
+            return stated.fact.indicator_text
     return None
 
 
@@ -309,160 +323,248 @@ def _classifier(q: Quantity) -> str:
     return q.raw.rstrip("余多以上左右")[-1:] if q.kind == "count" else q.unit
 
 
-def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[dict]:
-    qs = _quantities(sentence)
+def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[IndicatorFact]:
     masked = _mask_titles(sentence)
-    out: list[dict] = []
-    prev_end = 0
-    prev_clause = -1
-    seg_start = len(para.facts)  # first fact of the current ";"-segment
-    prev_seg = None
-    qz: tuple[int, int] | None = None  # para.facts range holding the total of the current 其中 list
-    last_noun: str | None = None
-    for group in _groups(sentence, qs):
-        first = group[0]
-        cstart = _clause_start(sentence, first.start)
-        same_clause = prev_clause == cstart and prev_end > cstart
-        lo = max(cstart, prev_end) if same_clause else cstart
-        pre = sentence[lo:first.start]
-        if same_clause and "、" in pre:
-            pre = pre[pre.rfind("、") + 1:]
-        between = sentence[prev_end:first.start]
-        if last_noun and lo == prev_end and re.match(r"\s*(?:产量|价格|产值|数量|销量|销售额)", pre):
-            pre = last_noun + pre  # 46种[工业产品]产量同比增长27种: the measure belongs to that noun
-        sp = parse_pre(pre)
-        if re.search(r"[;；]", between):
-            prev_seg, seg_start = seg_start, len(para.facts)
-            rest = sentence[first.start:]
-            rest = rest[: re.search(r"[;；。]|$", rest).start()]
-            if qz and (sp.change_verb or "其中" in rest or starts_with_verb(tidy(pre))):
-                qz = None
-        pairs, consumed = _group_subjects(sentence, group, sp, pre, para)
-        period = _period(masked, first.start, cstart, para, ctx)
-        is_target, target_year = _target(masked, first.start, cstart, ctx, period)
-        if is_target and target_year and (period is None or period.year != target_year
-                                          or period.kind in ("now", "full_year")):
-            period = Period(f"{target_year:04d}-01-01", f"{target_year:04d}-12-31", "year", target_year)
-        if para.facts and len(para.facts) > seg_start and (
-                re.match(r"\s*中\s*[,，:：]", between)  # 重点监测的36种工业产品中,增长的17种…
-                or re.match(r"\s*[(（][^()（）]*$", between) and re.match(r"[^()（）]*[、,，]", sentence[first.end:])):
-            qz = (len(para.facts) - 1, len(para.facts))  # …456户(企业147户、个体工商户309户)
-        if "其中" in between:
-            here = len(para.facts)
-            if here > seg_start:
-                qz = (seg_start, here)
-            else:
-                qz = (prev_seg, here) if prev_seg is not None else (para.prev_sentence_start, here)
+    state = _SentenceState(segment_start=len(para.facts))
+    out: list[IndicatorFact] = []
+    for group in _groups(sentence, _quantities(sentence)):
+        clause = _clause_context(sentence, group, state)
+        _open_segment(sentence, group[0], clause, state, para)
+        pairs, consumed = _subjects_for(sentence, group, clause, para)
+        timing = _period_and_target(masked, group[0].start, clause.start, para, ctx)
+        _mark_totals(sentence, group[0], clause.between, state, para)
         for q, subject in pairs:
-            if _is_threshold(q, sp, sentence[cstart:q.start]):
-                continue
-            measure = _measure(q, sp)
-            in_paren = bool(_PARENS_RE.search(sentence[cstart:q.start]))
-            q_period = period
-            if in_paren and re.search(r"(?:较|比)\s*((?:19|20)\d{2})\s*年同期\s*[(（]\s*$", sentence[:q.start]):
-                y = int(re.search(r"((?:19|20)\d{2})\s*年同期\s*[(（]\s*$", sentence[:q.start]).group(1))
-                q_period = shift_year(period, y) if period else None
-            text = subject
-            owner = para.facts[-1] if len(para.facts) > seg_start else None
-            if (measure == "amount" and _ATTRIBUTE_RE.match(subject) and owner and owner["measure"] == "count"
-                    and not owner["indicator_text"].endswith(subject)):
-                text = owner["indicator_text"] + subject  # 项目共425个,总投资… → 项目总投资
-            if measure in ("amount", "count") and sp.change_verb and not sp.to_level:
-                text = f"{subject}{sp.comparator or para.comparator or ''}{sp.change_verb}"
-            if not text:
-                continue
-            if text.startswith("亩均") and q.unit == "CNY":  # 亩均税收58万元: per mu of land
-                q = dataclasses.replace(q, unit="CNY/mu")
-            parent = _parent(para, q, measure, qz, sp.relation_of)
-            f = _fact(ctx, q, text, measure, sp.change_verb, q_period, is_target, target_year, sentence, parent)
-            f["_key"] = (measure, _classifier(q))
-            out.append(f)
-            para.facts.append(f)
-        if sp.comparator:
-            para.comparator = sp.comparator
-        prev_end = max(group[-1].end, consumed or 0)
-        last_noun = pairs[-1][1] if consumed and pairs else None
-        prev_clause = cstart
+            stated = _make_fact(q, subject, sentence, clause, timing, state, para, ctx)
+            if stated is not None:
+                out.append(stated.fact)
+                para.facts.append(stated)
+        if clause.subject_parse.comparator:
+            para.comparator = clause.subject_parse.comparator
+        state.prev_end = max(group[-1].end, consumed or 0)
+        state.last_noun = pairs[-1][1] if consumed and pairs else None
+        state.prev_clause_start = clause.start
     return out
 
 
-def _is_threshold(q: Quantity, sp: SubjectParse, clause_before: str) -> bool:
+def _clause_context(sentence: str, group: list[Quantity], state: _SentenceState) -> _Clause:
+    """The clause of a group's first quantity and the text that names its subject: from the clause
+    start, or within a clause already holding figures, from the previous group (after its last 、)."""
+    first = group[0]
+    clause_start = _clause_start(sentence, first.start)
+    same_clause = state.prev_clause_start == clause_start and state.prev_end > clause_start
+    subject_start = max(clause_start, state.prev_end) if same_clause else clause_start
+    subject_text = sentence[subject_start:first.start]
+    if same_clause and "、" in subject_text:
+        subject_text = subject_text[subject_text.rfind("、") + 1:]
+    if state.last_noun and subject_start == state.prev_end and _MEASURE_WORD_RE.match(subject_text):
+        subject_text = state.last_noun + subject_text  # 46种[工业产品]产量同比增长27种: the measure belongs to that noun
+    return _Clause(clause_start, subject_text, sentence[state.prev_end:first.start], parse_pre(subject_text))
+
+
+def _open_segment(sentence: str, first: Quantity, clause: _Clause, state: _SentenceState, para: _Para) -> None:
+    """A ; before the group opens a new segment; it closes the 其中 list when the new segment
+    states a change, opens its own 其中 or starts with an action."""
+    if not re.search(r"[;；]", clause.between):
+        return
+    state.prev_segment_start, state.segment_start = state.segment_start, len(para.facts)
+    rest = sentence[first.start:]
+    rest = rest[: re.search(r"[;；。]|$", rest).start()]
+    if state.totals and (clause.subject_parse.change_verb or "其中" in rest
+                         or starts_with_verb(tidy(clause.subject_text))):
+        state.totals = None
+
+
+def _mark_totals(sentence: str, first: Quantity, between: str, state: _SentenceState, para: _Para) -> None:
+    """Where the totals of the parts that follow are: the fact just stated before …中, or before a
+    bracketed list (…456户(企业147户、个体工商户309户)); the facts of the segment (or the sentence)
+    before a 其中."""
+    here = len(para.facts)
+    if here > state.segment_start and (
+            re.match(r"\s*中\s*[,，:：]", between)  # 重点监测的36种工业产品中,增长的17种…
+            or re.match(r"\s*[(（][^()（）]*$", between) and re.match(r"[^()（）]*[、,，]", sentence[first.end:])):
+        state.totals = (here - 1, here)
+    if "其中" in between:
+        if here > state.segment_start:
+            state.totals = (state.segment_start, here)
+        elif state.prev_segment_start is not None:
+            state.totals = (state.prev_segment_start, here)
+        else:
+            state.totals = (para.prev_sentence_start, here)
+
+
+def _period_and_target(masked: str, q_start: int, clause_start: int, para: _Para, ctx: _DocCtx) -> _Timing:
+    """The group's period and target flag; a target for a named year covers that year."""
+    period = _period(masked, q_start, clause_start, para, ctx)
+    is_target, target_year = _target(masked, q_start, clause_start, ctx, period)
+    if is_target and target_year and (period is None or period.year != target_year
+                                      or period.kind in ("now", "full_year")):
+        period = Period(f"{target_year:04d}-01-01", f"{target_year:04d}-12-31", "year", target_year)
+    return _Timing(period, is_target, target_year)
+
+
+def _make_fact(q: Quantity, subject: str, sentence: str, clause: _Clause, timing: _Timing,
+               state: _SentenceState, para: _Para, ctx: _DocCtx) -> _Stated | None:
+    """The fact one quantity states, or None (a threshold, or nothing names it)."""
+    subject_parse = clause.subject_parse
+    if _is_threshold(q, subject_parse, sentence[clause.start:q.start]):
+        return None
+    measure = _measure(q, subject_parse)
+    text = _indicator_text(subject, measure, subject_parse, state, para)
+    if not text:
+        return None
+    if text.startswith("亩均") and q.unit == "CNY":  # 亩均税收58万元: per mu of land
+        q = dataclasses.replace(q, unit="CNY/mu")
+    period = _part_period(sentence, q, clause.start, timing.period)
+    value, approx = _signed(q.value, measure, subject_parse.change_verb), q.approx
+    if q.low is not None:
+        value, approx = _signed(q.low, measure, subject_parse.change_verb), approx or "区间"
+    fact = IndicatorFact(
+        doc=ctx.ref, indicator_text=text, measure=measure, value=value, unit=q.unit, raw=q.raw, approx=approx,
+        is_target=timing.is_target, target_year=timing.target_year,
+        period_start=period.start if period else None, period_end=period.end if period else None,
+        sentence=sentence.strip(),
+        parent_indicator_text=_parent(para, q, measure, state.totals, subject_parse.relation_of),
+    )
+    return _Stated(fact, (measure, _classifier(q)))
+
+
+def _indicator_text(subject: str, measure: str, subject_parse: SubjectParse, state: _SentenceState,
+                    para: _Para) -> str:
+    """What a figure measures: its subject, an attribute of the thing just counted (项目共425个,
+    总投资… → 项目总投资), or for an absolute change, the subject with its verb (…同比增加)."""
+    text = subject
+    owner = para.facts[-1].fact if len(para.facts) > state.segment_start else None
+    if (measure == "amount" and _ATTRIBUTE_RE.match(subject) and owner and owner.measure == "count"
+            and not owner.indicator_text.endswith(subject)):
+        text = owner.indicator_text + subject
+    if measure in ("amount", "count") and subject_parse.change_verb and not subject_parse.to_level:
+        text = f"{subject}{subject_parse.comparator or para.comparator or ''}{subject_parse.change_verb}"
+    return text
+
+
+def _part_period(sentence: str, q: Quantity, clause_start: int, period: Period | None) -> Period | None:
+    """A figure in brackets after 较2023年同期 is that year's, over the same span."""
+    in_parens = bool(_PARENS_RE.search(sentence[clause_start:q.start]))
+    base = _SAME_PERIOD_OF_RE.search(sentence[:q.start]) if in_parens else None
+    if base:
+        return shift_year(period, int(base.group(1))) if period else None
+    return period
+
+
+def _is_threshold(q: Quantity, subject_parse: SubjectParse, clause_before: str) -> bool:
     """20种产品增长率超过20%, 6家产值超100亿元企业: a bar the counted items pass, not a fact."""
     if q.approx not in ("超过", "超", "以上", "逾"):
         return False
     counted = any(x.kind == "count" for x in find_quantities(clause_before))
     if q.kind == "pct":
-        return counted and bool(_THRESHOLD_SUBJ_RE.search(sp.subject))
+        return counted and bool(_THRESHOLD_SUBJ_RE.search(subject_parse.subject))
     return counted and q.kind == "amount" and bool(re.search(r"(?:产值|营收|营业收入|规模|投资)$", clause_before))
 
 
-def _group_subjects(sentence: str, group: list[Quantity], sp: SubjectParse, pre: str,
-                    para: _Para) -> tuple[list[tuple[Quantity, str]], int | None]:
-    """(quantity, subject) pairs for a quantity or a 、/和 list of them; updates the carried subject.
+_Pairs = list[tuple[Quantity, str]]
+
+
+def _subjects_for(sentence: str, group: list[Quantity], clause: _Clause, para: _Para) -> tuple[_Pairs, int | None]:
+    """(quantity, subject) pairs for a quantity or a 、/和 list of them, and where the noun taken
+    from after the figure ends (None when none was); updates the carried subject.
 
     Lists map item by item (A、B和C占…分别为x、y和z); "A、B均达到x" gives x to each item.
     """
-    subject = sp.subject
+    subject_parse, subject_text = clause.subject_parse, clause.subject_text
+    subject = subject_parse.subject
     if len(group) > 1:
         if is_verb_only(subject):
             subject = ""
-        items = split_items(subject) if subject else []
-        if len(items) == len(group):
-            para.items, para.subject = items, subject
-            return list(zip(group, items)), None
-        if not subject and len(para.items) == len(group):
-            return list(zip(group, para.items)), None
-        carried = split_items(para.subject or "")
-        if not subject and len(carried) == len(group):
-            return list(zip(group, carried)), None
-        if not subject:  # 分别给予50万元、100万元、200万元奖励
-            tail_noun = post_noun(sentence[group[-1].end:_clause_end(sentence, group[-1].end)])
-            if tail_noun:
-                return [(x, tail_noun) for x in group], None
+        listed = _list_subjects(sentence, group, subject, para)
+        if listed is not None:
+            return listed, None
+    named = _named_by_phrase(sentence, group, subject, subject_text)
+    if named is not None:
+        return named, None
+    subject, consumed = _noun_after(sentence, group[0], subject_parse, subject_text, subject)
+    subject = _carried_subject(subject, group[0], subject_parse, para)
+    return [(x, subject) for x in group], consumed
+
+
+def _list_subjects(sentence: str, group: list[Quantity], subject: str, para: _Para) -> _Pairs | None:
+    """A list of figures takes the subject's items, the carried items, or the noun after its last
+    figure (分别给予50万元、100万元、200万元奖励); None when none fits."""
+    items = split_items(subject) if subject else []
+    if len(items) == len(group):
+        para.items, para.subject = items, subject
+        return list(zip(group, items, strict=True))
+    if not subject and len(para.items) == len(group):
+        return list(zip(group, para.items, strict=True))
+    carried = split_items(para.subject or "")
+    if not subject and len(carried) == len(group):
+        return list(zip(group, carried, strict=True))
+    if not subject:
+        tail_noun = post_noun(sentence[group[-1].end:_clause_end(sentence, group[-1].end)])
+        if tail_noun:
+            return [(x, tail_noun) for x in group]
+    return None
+
+
+def _named_by_phrase(sentence: str, group: list[Quantity], subject: str, subject_text: str) -> _Pairs | None:
+    """Figures a phrase around them names: 年产 (a capacity), 给予… (a grant), …补助 (aid), and
+    "A、B均达到x"; None otherwise."""
     q = group[0]
-    cap = re.search(r"年产([\u4e00-\u9fffA-Za-z]*)$", tidy(pre)) if q.kind in ("amount", "count") else None
+    cap = re.search(r"年产([\u4e00-\u9fffA-Za-z]*)$", tidy(subject_text)) if q.kind in ("amount", "count") else None
     if cap:  # 建成后可年产特种钢材10万吨 / 形成年产10万吨特种钢材的生产能力
         product = cap.group(1) or post_noun(sentence[q.end:_clause_end(sentence, q.end)])
-        return [(x, "年产" + product) for x in group], None
+        return [(x, "年产" + product) for x in group]
     granted = _GRANT_RE.match(sentence[q.end:])
     if granted:  # 按设备投资额的8%给予补助 / 按每人每月300元给予社会保险补贴
         noun = granted.group(1)
-        return [(x, noun + "比例" if x.kind == "pct" else noun) for x in group], None
-    if q.kind == "pct" and _AID_NOUN_RE.match(sentence[q.end:]):  # 给予40%补助
-        return [(x, _AID_NOUN_RE.match(sentence[q.end:]).group(0) + "比例") for x in group], None
-    if len(group) == 1 and subject and "、" in subject and re.search(r"均(?:达到?|为|是)?\s*$", pre):
-        return [(q, item) for item in split_items(subject)], None
+        return [(x, noun + "比例" if x.kind == "pct" else noun) for x in group]
+    aid = _AID_NOUN_RE.match(sentence[q.end:]) if q.kind == "pct" else None
+    if aid:  # 给予40%补助
+        return [(x, aid.group(0) + "比例") for x in group]
+    if len(group) == 1 and subject and "、" in subject and re.search(r"均(?:达到?|为|是)?\s*$", subject_text):
+        return [(q, item) for item in split_items(subject)]
+    return None
+
+
+def _noun_after(sentence: str, q: Quantity, subject_parse: SubjectParse, subject_text: str,
+                subject: str) -> tuple[str, int | None]:
+    """The subject when the counted noun follows the figure (开展12场招聘会, 新增企业的12家…), and
+    where that noun ends; park names and bare verbs name nothing."""
     after = sentence[q.end:_clause_end(sentence, q.end)]
     noun = post_noun(after) if q.kind in ("count", "amount") else ""
     consumed = None
-    if strip_park(subject + "x") == "x" or _PARK_ONLY_RE.match(subject):
+    if strip_park(subject + "x") == "x" or PARK_ONLY_RE.match(subject):
         subject = ""
-    if noun and (is_verb_only(subject) or after.lstrip().startswith("的") or pre.rstrip().endswith(("的", "等"))
-                 or len(subject) <= 2 or verb_framed(subject)):
-        modifier = tidy(pre).removesuffix("的")
-        short_modifier = pre.rstrip().endswith("的") and 2 <= len(subject) <= 4 and not verb_framed(subject) \
-            and subject == modifier
+    if noun and (is_verb_only(subject) or after.lstrip().startswith("的")
+                 or subject_text.rstrip().endswith(("的", "等")) or len(subject) <= 2 or verb_framed(subject)):
+        modifier = tidy(subject_text).removesuffix("的")
+        short_modifier = subject_text.rstrip().endswith("的") and 2 <= len(subject) <= 4 \
+            and not verb_framed(subject) and subject == modifier
         subject = subject + noun if short_modifier else noun
         at = sentence.find(noun[:2], q.end)
         consumed = at + len(noun) if at >= 0 and not find_quantities(sentence[q.end:at]) else None
-    elif is_verb_only(subject) and subject and not sp.change_verb and not noun and q.kind == "count":
+    elif is_verb_only(subject) and subject and not subject_parse.change_verb and not noun and q.kind == "count":
         tail = tidy(after)
         if 2 <= len(tail) <= 20 and not find_quantities(tail):
             subject = subject + tail
             consumed = q.end + len(after)
-    elif is_verb_only(subject) and not sp.change_verb:
+    elif is_verb_only(subject) and not subject_parse.change_verb:
         subject = "" if subject in ("为", "有", "共", "达", "了", "的") else subject
+    return subject, consumed
+
+
+def _carried_subject(subject: str, q: Quantity, subject_parse: SubjectParse, para: _Para) -> str:
+    """The subject, or the paragraph's carried one when the clause names none (财政收入5.58亿元,
+    完成年度预算的50.3%); a named subject is carried on."""
     if re.fullmatch(r"增速|增幅|增长率|占比|比重", subject) and para.subject:
         subject = re.sub(r"(?:增速|增幅|增长率|占比|比重)$", "", para.subject) + subject  # 增速较一季度提高…
-    if not subject or (is_verb_only(subject) and (sp.is_relation or sp.change_verb)):
+    if not subject or (is_verb_only(subject) and (subject_parse.is_relation or subject_parse.change_verb)):
         subject = para.subject or ""
         if q.kind == "amount" and q.approx in ("最高", "最多", "不超过") and subject.endswith("比例"):
             subject = subject[:-2]  # …给予补助比例8%,最高500万元: the cap is on the aid itself
-    elif not sp.is_relation:
+    elif not subject_parse.is_relation:
         para.subject = subject
         para.items = []
-    subject = tidy(subject)
-    return [(x, subject) for x in group], consumed
+    return tidy(subject)
 
 
 # Real sentences stay under ~500 characters; a longer run (a hostile page, a text without full
@@ -472,7 +574,7 @@ _CLAUSE_MARKS = ",，;；、 "
 
 
 def _sentences(paragraph: str):
-    for m in _SENT_RE.finditer(paragraph):
+    for m in SENTENCE_RE.finditer(paragraph):
         sentence = m.group(0)
         while len(sentence) > _MAX_SENTENCE:
             window = sentence[:_MAX_SENTENCE]
@@ -484,9 +586,9 @@ def _sentences(paragraph: str):
         yield sentence
 
 
-def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[dict]:
+def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[IndicatorFact]:
     para = _Para()
-    out: list[dict] = []
+    out: list[IndicatorFact] = []
     for i, sentence in enumerate(_sentences(paragraph)):
         if not sentence.strip():
             continue
@@ -504,15 +606,15 @@ def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[dict]:
     return out
 
 
-def extract_indicators_from_text(body: str, ref: str | None, published_date: str | None = None,
-                                 title: str | None = None, policy: bool = False,
-                                 bulletin: bool = False) -> list[dict]:
+def indicator_facts_from_text(body: str, ref: str | None, published_date: str | None = None,
+                              title: str | None = None, policy: bool = False,
+                              bulletin: bool = False) -> list[IndicatorFact]:
     """Indicator facts from a body text (paragraphs separated by newlines).
 
     In a bulletin, a figure stated without any period takes the issue's reporting period (the
     period most of its dated figures share)."""
     ctx = _DocCtx(ref, reference_year(published_date, title), published_date, policy)
-    out: list[dict] = []
+    out: list[IndicatorFact] = []
     external = False
     for paragraph in (body or "").split("\n"):
         paragraph = paragraph.strip()
@@ -524,33 +626,37 @@ def extract_indicators_from_text(body: str, ref: str | None, published_date: str
             continue
         out.extend(_paragraph_facts(paragraph, ctx))
     if bulletin:
-        _default_period(out)
+        out = _default_period(out)
     return _dedupe(out)
 
 
-def _default_period(facts: list[dict]) -> None:
+def extract_indicators_from_text(body: str, ref: str | None, published_date: str | None = None,
+                                 title: str | None = None, policy: bool = False,
+                                 bulletin: bool = False) -> list[dict]:
+    """`indicator_facts_from_text` as dicts: the ``parkwatch extract --format jsonl`` objects."""
+    return [f.to_dict() for f in indicator_facts_from_text(body, ref, published_date, title, policy, bulletin)]
+
+
+def _default_period(facts: list[IndicatorFact]) -> list[IndicatorFact]:
     """Give undated, non-target facts the most common full (start and end) period of the others."""
-    spans = [(f["period_start"], f["period_end"]) for f in facts
-             if f["period_start"] and f["period_end"] and not f["is_target"]]
+    spans = [(f.period_start, f.period_end) for f in facts if f.period_start and f.period_end and not f.is_target]
     if not spans:
-        return
-    common = max(set(spans), key=lambda s: (spans.count(s), -spans.index(s)))
-    for f in facts:
-        if f["period_start"] is None and f["period_end"] is None and not f["is_target"]:
-            f["period_start"], f["period_end"] = common
+        return facts
+    start, end = max(set(spans), key=lambda s: (spans.count(s), -spans.index(s)))
+    return [dataclasses.replace(f, period_start=start, period_end=end)
+            if f.period_start is None and f.period_end is None and not f.is_target else f
+            for f in facts]
 
 
-def _dedupe(facts: list[dict]) -> list[dict]:
+def _dedupe(facts: list[IndicatorFact]) -> list[IndicatorFact]:
     """Drop a fact restated in another sentence (a headline repeated in the text); repeats
     within one sentence are separate statements and stay."""
     seen: dict[tuple, str] = {}
     out = []
     for f in facts:
-        f.pop("_key", None)
-        key = (f["indicator_text"], f["measure"], f["value"], f["unit"], f["period_start"], f["period_end"],
-               f["raw"])
-        if key in seen and seen[key] != f["sentence"]:
+        key = (f.indicator_text, f.measure, f.value, f.unit, f.period_start, f.period_end, f.raw)
+        if key in seen and seen[key] != f.sentence:
             continue
-        seen.setdefault(key, f["sentence"])
+        seen.setdefault(key, f.sentence)
         out.append(f)
     return out

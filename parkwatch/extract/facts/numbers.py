@@ -10,38 +10,19 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-# unit as written → (base unit, factor, kind); kind: amount | count | pct | pp
-_AMOUNT_UNITS: dict[str, tuple[str, Decimal]] = {
-    "元": ("CNY", Decimal(1)), "人民币": ("CNY", Decimal(1)), "美元": ("USD", Decimal(1)),
-    "欧元": ("EUR", Decimal(1)), "港元": ("HKD", Decimal(1)), "港币": ("HKD", Decimal(1)),
-    "吨标准煤": ("tce", Decimal(1)), "吨标煤": ("tce", Decimal(1)), "蒸吨": ("t_steam", Decimal(1)),
-    "吨": ("t", Decimal(1)), "千克": ("kg", Decimal(1)), "公斤": ("kg", Decimal(1)),
-    "立方米": ("m3", Decimal(1)), "方": ("m3", Decimal(1)),
-    "平方公里": ("km2", Decimal(1)), "平方千米": ("km2", Decimal(1)), "平方米": ("m2", Decimal(1)),
-    "平米": ("m2", Decimal(1)), "公顷": ("ha", Decimal(1)), "亩": ("mu", Decimal(1)),
-    "千瓦时": ("kWh", Decimal(1)), "度电": ("kWh", Decimal(1)), "千瓦": ("kW", Decimal(1)),
-    "兆瓦": ("MW", Decimal(1)), "吉瓦": ("GW", Decimal(1)), "瓦": ("W", Decimal(1)),
-    "公里": ("km", Decimal(1)), "千米": ("km", Decimal(1)), "米": ("m", Decimal(1)),
-    "标准箱": ("TEU", Decimal(1)), "标箱": ("TEU", Decimal(1)),
-    "天": ("d", Decimal(1)), "个工作日": ("d", Decimal(1)), "工作日": ("d", Decimal(1)),
-    "小时": ("h", Decimal(1)), "分钟": ("min", Decimal(1)), "分": ("score", Decimal(1)),
-}
-_COUNT_UNITS = (
-    "人次", "户次", "家次", "台套", "个", "家", "户", "项", "人", "件", "场", "只", "座", "间", "种",
-    "份", "处", "次", "张", "名", "所", "对", "条", "台", "套", "位", "辆", "栋", "幢", "宗", "笔",
-    "棵", "株", "头", "艘", "架", "期", "批", "支", "块", "起", "例", "篇", "部", "本", "轮",
+from parkwatch.extract.lexicon.units import (
+    AMOUNT_UNITS,
+    APPROX_POST,
+    APPROX_PRE,
+    BAD_FOLLOW,
+    CN_NUM_CHARS,
+    CN_SCALED_SINGLE,
+    COUNT_UNITS,
+    PER_UNITS,
+    SCALES,
 )
-_PER_UNITS = {
-    "年": "yr", "亩": "mu", "吨": "t", "平方米": "m2", "月": "month", "人": "person", "天": "d",
-    "日": "d", "小时": "h", "箱柜": "箱柜", "箱": "box", "千瓦时": "kWh", "度": "kWh", "户": "户",
-}
-_CN_NUM_CHARS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
-_SCALES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10,
-           "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6,
-           "十万": Decimal(10) ** 5, "万": Decimal(10) ** 4}
-APPROX_PRE = ("将近", "接近", "大约", "超过", "突破", "不低于", "不少于", "不超过", "不高于", "最多", "最高", "至多",
-              "近", "超", "逾")
-APPROX_POST = ("以上", "左右", "之多", "以下", "以内", "余", "多")
+
+__all__ = ["APPROX_POST", "APPROX_PRE", "QUANTITY_RE", "Quantity", "find_quantities", "parse_number"]
 
 
 def _alt(words) -> str:
@@ -51,7 +32,7 @@ def _alt(words) -> str:
 # Numerals start where a run of digits (or of Chinese numeral characters) starts, and Chinese
 # runs are bounded: a match can then only begin at the head of a run, so scanning stays linear
 # on hostile text (a page of 20 000 digits or numeral characters) instead of quadratic.
-_CN = f"[{_CN_NUM_CHARS}]"
+_CN = f"[{CN_NUM_CHARS}]"
 _NUM_AR = r"(?<!\d)(?:\d{1,3}(?:,\d{3}){1,6}(?:\.\d+)?|\d+(?:\.\d+)?)"
 # (a numeral stops before the 千 of 千瓦/千克/千米: 十一千瓦 is 11 kW, not 十一千 + 瓦)
 _NUM_CN = rf"(?<!{_CN})(?:{_CN}{{1,24}}?(?=千[瓦克米])|{_CN}{{1,24}}(?:点[零〇一二三四五六七八九]{{1,16}})?)"
@@ -64,32 +45,19 @@ _NUM_COMPOUND = (
     r"|(?<!\d)\d{1,6}亿(?:\d{1,4}|\d千)万"
     rf"|(?<!\d)\d{{1,6}}万\d千(?:\d百)?){_NOT_KILO}"
 )
-_UNIT_ALT = _alt(list(_AMOUNT_UNITS) + list(_COUNT_UNITS))
+_UNIT_ALT = _alt(list(AMOUNT_UNITS) + list(COUNT_UNITS))
 QUANTITY_RE = re.compile(
     rf"(?P<pre>{_alt(APPROX_PRE)}|(?<![签节制合公条预相践特契违履邀集])约)?"
     rf"(?:(?P<lo>{_NUM_AR})\s*(?:—|–|-|~|至|到)\s*)?"
     rf"(?P<num>{_NUM_COMPOUND}|{_NUM_AR}|{_NUM_CN})\s*"
     rf"(?P<mid>余|多)?"
     rf"(?:(?P<pct>%|％)|(?P<pp>个百分点|百分点)|"
-    rf"(?P<scale>{_alt(_SCALES)})?(?P<mid2>余|多)?(?P<unit>{_UNIT_ALT})"
-    rf"(?:/(?P<per>{_alt(_PER_UNITS)}))?)"
+    rf"(?P<scale>{_alt(SCALES)})?(?P<mid2>余|多)?(?P<unit>{_UNIT_ALT})"
+    rf"(?:/(?P<per>{_alt(PER_UNITS)}))?)"
     rf"(?P<post>{_alt(APPROX_POST)})?"
 )
 _CN_PERCENT_RE = re.compile(rf"(?P<base>百分之|千分之)(?P<num>{_NUM_CN}|{_NUM_AR})")
 _TENTHS_RE = re.compile(r"(?P<num>[一二三四五六七八九])成(?P<post>以上|左右|多)?(?=以上|左右|多|[,，;；。、]|$)")
-# unit continuations that show the match was a prefix of another word
-_BAD_FOLLOW = {
-    "个": ("月",), "天": ("然", "津", "下"), "方": ("面", "式", "案", "法", "向", "针", "位", "便", "能", "可"),
-    "米": (), "人": ("民", "才", "员", "口", "工", "大", "社", "防", "脸"), "家": ("级", "庭", "居", "园", "乡", "电"),
-    "户": ("籍", "外", "型"), "期": ("间", "限", "末"), "部": ("门", "署", "分", "长", "委", "位"),
-    "对": ("接", "外", "标", "于", "口"), "场": ("所", "景", "地", "馆", "合"), "处": ("理", "置", "罚", "长"),
-    "次": ("数",), "件": (), "批": ("准", "复", "次"), "名": ("单", "称", "义"), "所": ("属", "得", "在", "有"),
-    "条": ("件", "例", "款"), "位": ("于", "置", "次"), "支": ("持", "出", "撑", "付", "柱"),
-    "块": (), "起": ("步", "来", "草"), "例": ("如",), "篇": ("章",), "本": ("地", "届", "次", "级", "市"),
-    "台": ("账", "阶"), "项": ("目",), "间": ("接",), "种": ("植", "子", "类"), "轮": (),
-    "座": ("谈",), "只": ("有", "要", "是", "能"), "头": ("部", "企"), "元": ("素", "宵", "旦"),
-    "亩": ("均",), "吨": (), "公里": (), "米": ("宽",),
-}
 
 
 @dataclass(frozen=True)
@@ -191,14 +159,14 @@ def _unit_of(m: re.Match) -> tuple[str, Decimal, str]:
     if m.group("pp"):
         return "pp", Decimal(1), "pp"
     unit = m.group("unit")
-    scale = _SCALES.get(m.group("scale") or "", Decimal(1))
-    if unit in _AMOUNT_UNITS:
-        base, factor = _AMOUNT_UNITS[unit]
+    scale = SCALES.get(m.group("scale") or "", Decimal(1))
+    if unit in AMOUNT_UNITS:
+        base, factor = AMOUNT_UNITS[unit]
         kind = "amount"
     else:
         base, factor, kind = "count", Decimal(1), "count"
     if m.group("per"):
-        base = f"{base}/{_PER_UNITS[m.group('per')]}"
+        base = f"{base}/{PER_UNITS[m.group('per')]}"
     return base, scale * factor, kind
 
 
@@ -210,7 +178,7 @@ def _plausible(m: re.Match, text: str) -> bool:
     unit = m.group("unit")
     if before in ("第", "×", "*", "x", "X", "+", "/") or (before.isdigit()):
         return False
-    if unit and not m.group("post") and after and after in _BAD_FOLLOW.get(unit, ()):
+    if unit and not m.group("post") and after and after in BAD_FOLLOW.get(unit, ()):
         return False
     if unit == "方" and not re.match(r"\d", num):
         return False
@@ -220,11 +188,11 @@ def _plausible(m: re.Match, text: str) -> bool:
         return False  # 进入前100位: a rank, not a count
     if unit == "分" and not re.search(r"(?:得分|评分|总分|分数|分值)\S{0,3}$", text[max(0, m.start() - 6):m.start()]):
         return False
-    if num and num[0] in _CN_NUM_CHARS:
+    if num and num[0] in CN_NUM_CHARS:
         if after in ("一", "第") or before in ("之", "其", "前", "后", "这", "那", "每", "等"):
             return False
         # 三万元, 一亿元: a digit with a scale is a figure (千亿元/百万元 alone are idioms: 千亿元级产业)
-        scaled_digit = bool(m.group("scale")) and num in "一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+        scaled_digit = bool(m.group("scale")) and num in CN_SCALED_SINGLE
         if len(num) < 2 and not (m.group("pre") or scaled_digit or before == "达" or _single_numeral_count(m, text)):
             return False
     return True
@@ -262,7 +230,7 @@ def find_quantities(text: str) -> list[Quantity]:
             start=m.start(), end=m.end(), raw=raw, value=_num_out(num * factor, as_float),
             unit=unit, kind=kind, approx=approx,
             low=_num_out(lo * factor, as_float) if lo is not None else None,
-            chinese_numeral=m.group("num")[0] in _CN_NUM_CHARS,
+            chinese_numeral=m.group("num")[0] in CN_NUM_CHARS,
         ))
     for m in _CN_PERCENT_RE.finditer(text):
         num = parse_number(m.group("num"))

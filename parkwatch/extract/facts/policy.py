@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 
-from parkwatch.extract.common import parse_date
+from parkwatch.common.dates import parse_date
+from parkwatch.extract.lexicon.patterns import DOC_NUMBER_RE, PARK_DOC_CODE_RE, PARK_ISSUER_RE
 
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕", "（": "〔",
                            "）": "〕", "【": "〔", "】": "〕", "﹝": "〔", "﹞": "〕", "〖": "〔", "〗": "〕"})
-DOCNO_RE = re.compile(
-    r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【﹝〖]\s*(?:19|20)\d{2}\s*[〕\]］)）】﹞〗]\s*\d{1,4}\s*号"
-)
 _CITED_RE = re.compile(
     r"(?P<issuer>国务院|[\u4e00-\u9fff]{0,10}(?:人民政府|办公厅|委员会|部|局))?《(?P<title>[^《》]{2,80})》"
     r"\s*(?:[(（]\s*(?P<num>[^()（）]{2,30}?号)\s*[)）])?"
@@ -23,7 +21,7 @@ def normalize_doc_number(s: str | None) -> str | None:
     """发文字号 with brackets as 〔〕 and no spaces: 乌海政发[2022]23号 → 乌海政发〔2022〕23号."""
     if not s:
         return None
-    m = DOCNO_RE.search(s)
+    m = DOC_NUMBER_RE.search(s)
     if not m:
         return re.sub(r"\s+", "", s) or None
     return re.sub(r"\s+", "", m.group(0)).translate(_BRACKETS)
@@ -38,7 +36,7 @@ def policy_level(doc_number: str | None, issuer: str | None, title: str | None) 
     (国发 → national, 内政发 → provincial, 乌海政发 → city), else the title."""
     code = re.split(r"[〔\[［(（【﹝]", doc_number or "")[0]
     issuer = issuer or ""
-    if re.search(r"高新区|开发区|经开区|管委会|管理委员会|园区", issuer) or re.search(r"高新|开发区|管委|园区", code) \
+    if PARK_ISSUER_RE.search(issuer) or PARK_DOC_CODE_RE.search(code) \
             or re.search(r"管(?:办)?(?:发|规|字|函)?$", code):
         return "park"
     if re.match(r"国(?:发|办|函|令)", code) or re.search(r"^(?:国务院|国家|中共中央)|部$", issuer):
@@ -65,7 +63,7 @@ def cited_documents(body: str) -> list[dict]:
     for m in _CITED_RE.finditer(body or ""):
         title = m.group("title").strip()
         num = normalize_doc_number(m.group("num")) if m.group("num") else None
-        if num and not DOCNO_RE.search(num):
+        if num and not DOC_NUMBER_RE.search(num):
             num = None
         key = (title, num)
         if key in seen:
@@ -112,7 +110,7 @@ def find_doc_number(meta: dict[str, str], body: str, title: str | None) -> str |
     if meta.get("发文字号"):
         return normalize_doc_number(meta["发文字号"])
     head = "\n".join((body or "").split("\n")[:3])
-    for m in DOCNO_RE.finditer(head):
+    for m in DOC_NUMBER_RE.finditer(head):
         before = head[max(0, m.start() - 2):m.start()]
         if "》" not in before and "(" not in before and "（" not in before:
             return normalize_doc_number(m.group(0))

@@ -1,22 +1,19 @@
 """Document → project facts: named projects (company, investment, capacity, status) and project
 counts and rates (开复工项目40个, 开复工率100%).
 
-Every record has the same keys: name, company, investment_cny, capacity_value, capacity_unit,
-status, count_text, count, rate_pct, period_start, period_end, sentence.
+Every record is a `ProjectRecord` (parkwatch.extract.facts.records).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from parkwatch.extract.facts.numbers import find_quantities
+from parkwatch.extract.facts.records import IndicatorFact, ProjectRecord
+from parkwatch.extract.lexicon.patterns import SENTENCE_RE
+from parkwatch.extract.lexicon.verbs import PROJECT_STATUS_WORDS
 
-STATUSES = ("签约", "备案", "开工", "在建", "投产", "竣工")
-_STATUS_WORDS = (
-    ("竣工", "竣工"), ("建成投产", "投产"), ("正式投产", "投产"), ("投产", "投产"), ("达产", "投产"),
-    ("封顶", "在建"), ("在建", "在建"), ("调试", "在建"), ("加快建设", "在建"), ("建设中", "在建"), ("开复工", "开工"), ("开工", "开工"), ("动工", "开工"),
-    ("备案", "备案"), ("签约", "签约"), ("签订", "签约"), ("落户", "签约"),
-)
 _FUTURE_RE = re.compile(r"(?:计划|预计|即将|将于|将|拟|力争|争取)[^,，;；。]{0,12}$")
 _COMPANY_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团)")
 _NAME_RE = re.compile(r"([^,，;；:：。、“”《》()（）\s]{2,60}?项目)")
@@ -36,23 +33,14 @@ _GENERIC_RE = re.compile(
 _CAPACITY_HINT_RE = re.compile(r"年产|万吨|/年|吨/|产能|平方米|千瓦|兆瓦")
 _INVEST_RE = re.compile(r"(?:计划)?总投资|投资")
 _RATE_RE = re.compile(r"开复工率|开工率|投产率|竣工率|履约率|达效率|签约率")
-_SENT_RE = re.compile(r"[^。!?！？]+[。!?！？]?")
 _SHORT_COMPANY_RE = re.compile(r"^(?![一二三四五六七八九]期|年产)([\u4e00-\u9fff]{2,8}?)(?<![盟市区县旗省镇])(?=年产)")
 _PLACE_KIND_RE = re.compile(r"(?:产业园|物流园|科技园|基地|工程|中心|厂|生产线|装置|电站|管网|公路|铁路|专用线|修复|"
                             r"园区|综合体|设施)项目$")
 _ORDINAL_PHASE_RE = re.compile(r"^[一二三四五六七八九]期")
 
-KEYS = ("name", "company", "investment_cny", "capacity_value", "capacity_unit", "status", "count_text", "count",
-        "rate_pct", "period_start", "period_end", "sentence")
-
-
-def _record(**kw) -> dict:
-    return {k: kw.get(k) for k in KEYS}
-
-
 def project_status(text: str) -> str | None:
     """The status a sentence gives a project, ignoring planned ones (计划2025年投产)."""
-    for word, status in _STATUS_WORDS:
+    for word, status in PROJECT_STATUS_WORDS:
         for m in re.finditer(word + "(?!前)", text):
             if not _FUTURE_RE.search(text[:m.start()]):
                 return status
@@ -112,7 +100,7 @@ def _investment(sentence: str, after: int, following: str) -> float | int | None
     return None
 
 
-def named_projects(sentence: str, following: str = "") -> list[dict]:
+def named_projects(sentence: str, following: str = "") -> list[ProjectRecord]:
     """Named projects in one sentence."""
     out = []
     for m in _NAME_RE.finditer(sentence):
@@ -128,7 +116,7 @@ def named_projects(sentence: str, following: str = "") -> list[dict]:
             if found and re.fullmatch(r"\s*(?:投资建设的|建设的|投资的|实施的|的)?\s*", window[found[-1].end():]):
                 company = re.sub(r"^(?:由|与|和|是|为)", "", found[-1].group(0))
         cap_value, cap_unit = _capacity(name)
-        out.append(_record(
+        out.append(ProjectRecord(
             name=name, company=company, investment_cny=_investment(sentence, m.end(), following),
             capacity_value=cap_value, capacity_unit=cap_unit, status=project_status(sentence[m.start():]),
             sentence=sentence.strip(),
@@ -151,7 +139,7 @@ def _items_deng(sentence: str) -> tuple[str, int] | None:
     return None
 
 
-def _listed_with_capacity(sentence: str) -> list[dict]:
+def _listed_with_capacity(sentence: str) -> list[ProjectRecord]:
     """年产340亿只一次性手套、30万吨医药中间体等重点项目: each item with a capacity is a project."""
     found = _items_deng(sentence)
     if not found:
@@ -162,12 +150,12 @@ def _listed_with_capacity(sentence: str) -> list[dict]:
     for item in re.split(r"、|和|及", items):
         cap_value, cap_unit = _capacity(item)
         if cap_value is not None:
-            out.append(_record(name=f"{item.strip()}项目", capacity_value=cap_value, capacity_unit=cap_unit,
+            out.append(ProjectRecord(name=f"{item.strip()}项目", capacity_value=cap_value, capacity_unit=cap_unit,
                                status=status, sentence=sentence.strip()))
     return out
 
 
-def _enumerated(sentence: str, context: str) -> list[dict]:
+def _enumerated(sentence: str, context: str) -> list[ProjectRecord]:
     """"五个项目完成线上备案。分别为A、B、C": each item a project with the status of the lead."""
     m = re.search(r"(?:分别为|分别是|包括)[:：]?(?P<items>[^。]+)", sentence)
     if not m or "项目" not in context + sentence:
@@ -181,30 +169,29 @@ def _enumerated(sentence: str, context: str) -> list[dict]:
         name = item if item.endswith("项目") else f"{item}项目"
         company, _ = _company(item)
         cap_value, cap_unit = _capacity(item)
-        out.append(_record(name=name, company=company, capacity_value=cap_value, capacity_unit=cap_unit,
+        out.append(ProjectRecord(name=name, company=company, capacity_value=cap_value, capacity_unit=cap_unit,
                            status=status, sentence=sentence.strip()))
     return out
 
 
-def counts_and_rates(facts: list[dict]) -> list[dict]:
+def counts_and_rates(facts: list[IndicatorFact]) -> list[ProjectRecord]:
     """Project counts (开复工项目40个) and rates (开复工率100%) from indicator facts."""
     out = []
     for f in facts:
-        text = f["indicator_text"]
-        if f["measure"] == "count" and "项目" in text and not f["is_target"]:
-            out.append(_record(status=project_status(text), count_text=f"{text}{f['raw']}", count=f["value"],
-                               period_start=f["period_start"], period_end=f["period_end"], sentence=f["sentence"]))
-        elif f["measure"] == "share_pct" and _RATE_RE.search(text) and not f["is_target"]:
-            out.append(_record(status=project_status(text), count_text=f"{text}{f['raw']}", rate_pct=f["value"],
-                               period_start=f["period_start"], period_end=f["period_end"], sentence=f["sentence"]))
+        text = f.indicator_text
+        if f.measure == "count" and "项目" in text and not f.is_target:
+            out.append(ProjectRecord(status=project_status(text), count_text=f"{text}{f.raw}", count=f.value,
+                                     period_start=f.period_start, period_end=f.period_end, sentence=f.sentence))
+        elif f.measure == "share_pct" and _RATE_RE.search(text) and not f.is_target:
+            out.append(ProjectRecord(status=project_status(text), count_text=f"{text}{f.raw}", rate_pct=f.value,
+                                     period_start=f.period_start, period_end=f.period_end, sentence=f.sentence))
     return out
 
 
-def extract_projects_from_text(body: str, facts: list[dict] | None = None) -> list[dict]:
+def extract_projects_from_text(body: str, facts: list[IndicatorFact] | None = None) -> list[ProjectRecord]:
     """Named projects from a body text, plus counts and rates from its indicator facts."""
-    out: list[dict] = []
-    seen: set[str] = set()
-    paragraphs = [[m.group(0) for m in _SENT_RE.finditer(p) if m.group(0).strip()] for p in (body or "").split("\n")]
+    out: list[ProjectRecord] = []
+    paragraphs = [[m.group(0) for m in SENTENCE_RE.finditer(p) if m.group(0).strip()] for p in (body or "").split("\n")]
     for n, sentences in enumerate(paragraphs):
         after = next((p[0] for p in paragraphs[n + 1:] if p), "")
         for i, s in enumerate(sentences):
@@ -218,14 +205,15 @@ def extract_projects_from_text(body: str, facts: list[dict] | None = None) -> li
     return out + counts_and_rates(facts or [])
 
 
-def _merge(records: list[dict], rec: dict) -> None:
+def _merge(records: list[ProjectRecord], rec: ProjectRecord) -> None:
     """Add rec, or fill the gaps of an earlier record naming the same project (with or without
     its company in front)."""
-    key = _ORDINAL_PHASE_RE.sub("", rec["name"])
-    for old in records:
-        if old["name"] == rec["name"] or old["name"].endswith(key) or key.endswith(old["name"]):
-            for k, v in rec.items():
-                if old.get(k) is None and v is not None:
-                    old[k] = v
+    name = rec.name or ""
+    key = _ORDINAL_PHASE_RE.sub("", name)
+    for i, old in enumerate(records):
+        if old.name is not None and (old.name == name or old.name.endswith(key) or key.endswith(old.name)):
+            gaps = {f.name: getattr(rec, f.name) for f in dataclasses.fields(rec)
+                    if getattr(old, f.name) is None and getattr(rec, f.name) is not None}
+            records[i] = dataclasses.replace(old, **gaps)
             return
     records.append(rec)

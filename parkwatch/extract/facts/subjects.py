@@ -8,12 +8,9 @@ import re
 from dataclasses import dataclass
 
 from parkwatch.extract.facts.periods import COMPARISON_RE, period_spans
+from parkwatch.extract.lexicon.patterns import LEADING_PARK_RE
+from parkwatch.extract.lexicon.verbs import DOWN_VERBS, FLAT_VERBS, NOT_ACTION_WORDS, PRENOMINAL_VERBS, UP_VERBS
 
-UP_VERBS = ("增长", "增加", "上涨", "上升", "提高", "提升", "回升", "增收", "扩大", "高出", "增幅", "增速",
-            "比增", "增", "多")
-DOWN_VERBS = ("下降", "减少", "回落", "降低", "下滑", "减收", "缩小", "收窄", "低于", "负增长", "降幅",
-              "减", "降", "少")
-FLAT_VERBS = ("持平",)
 _CHANGE_ALT = "|".join(sorted(UP_VERBS + DOWN_VERBS + FLAT_VERBS, key=len, reverse=True))
 # change verb at the end of the pre-text, optionally with 同比/环比 and a trailing 了/达/为
 _CHANGE_RE = re.compile(rf"(?P<cmp>同比|环比|比上年|比去年)?(?P<verb>{_CHANGE_ALT})(?P<tail>了|达到?|幅度为?|为)?$")
@@ -22,10 +19,6 @@ _BENCH_RE = re.compile(r"(高于|低于|快于|慢于)(?:全国|全省|全市|�
 _TO_LEVEL_RE = re.compile(rf"(?:{_CHANGE_ALT})(?:到|至|为)$")  # 提高到 / 减为: a level, not a change
 _CMP_RE = re.compile(r"同比|环比")
 
-_PARK_RE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{0,8}?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|经开区|示范区)|"
-    r"园区|全区|我区|本区|该区|区内)(?:内|范围内)?(?:[、和及](?=\S))?"
-)
 _LEAD_JUNK_RE = re.compile(
     r"^(?:其中|此外|另外|同时|其余|以及|并且|并|且|和|及|与|或|分别为|分别是|分别|共有|共计|合计|总计|累计|"
     r"再次|多次|首次|连续|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|首先|其次|最后|原则上|"
@@ -40,28 +33,14 @@ _TRAIL_JUNK_RE = re.compile(
 )
 _REL_RE = re.compile(r"(?:占(?!比|地|用|有)|相当于)(?P<of>[^占]*?)(?:的)?(?:比重|比例|份额|总量|总数)?(?:的)?(?:达到?|为|分别为)?$")
 _OF_RE = re.compile(r"(?P<verb>完成|超额完成|达到?|实现|为|是|占)(?P<of>[^完达实为是占]{1,30})的$")
-_PRENOMINAL_VERBS = (
-    "全面完成", "研究审议", "开展", "提供", "组织", "下发", "下达", "发放", "清理", "劝导", "规范", "新设",
-    "建成", "完成", "实施", "引进", "获批", "获得", "吸引", "办理", "拆除", "恢复", "设置", "培育", "推荐",
-    "签订", "举办", "召开", "制定", "出台", "列入", "纳入", "拥有", "建设", "打造", "落地", "签约", "开工",
-    "投产", "走访", "帮助", "服务", "培训", "接待", "受理", "审批", "解决", "化解", "帮扶", "带动", "新建",
-    "改造", "修复", "治理", "整改", "销号", "审议", "通过", "推动", "实现", "达到", "累计", "共计", "合计",
-    "全面", "先后", "成功", "积极", "已", "还", "再", "又", "分别", "吸纳", "安置", "新增", "共有", "有",
-    "共", "为", "对", "向", "给", "涉及", "覆盖", "认定", "评选", "入选", "选派", "了", "的", "等", "将",
-    "确定", "认定", "遴选", "申报", "落实", "兑现", "投入", "投资", "惠及", "公布", "促成", "帮助", "助力",
-    "督促", "创造", "带来", "建立", "成立", "组建", "引导", "扶持", "奖励", "资助", "表彰", "举行", "开设",
-    "设立", "招引", "培养", "新认定", "上线", "推出", "发布", "印发", "完成了", "建设完成了", "建成了",
-    "调整", "调整为", "变为", "促成", "筹集", "筹集了", "成立", "成立了", "搭建", "给予", "形成", "分别给予",
-)
-_PRENOMINAL_RE = re.compile("^(?:" + "|".join(sorted(set(_PRENOMINAL_VERBS), key=len, reverse=True)) + ")+$")
+_PRENOMINAL_RE = re.compile("^(?:" + "|".join(sorted(set(PRENOMINAL_VERBS), key=len, reverse=True)) + ")+$")
 _POST_STOP_RE = re.compile(
     r"同比|环比|增长|下降|完成|实现|参与|参会|参加|获得|入驻|落户|开工|投产|建成|已|将|被|在|于|通过|全部|"
     r"均|分别|占|达|共|累计|以|为|和|及|与|等|开展|进行|提供|签订|获|得到|受益|申报|实施|投入|用于|"
     r"根据|按照|对|向|捐资|出资|打造|建设|开展|推进|带动|从|由|是|有|可|将|正|代缴|缴纳|办理|搭建|实行|"
     r"转企|建成|加入|集中|总投资|投资额|给予|[的,，;；:：、。()（）《》\s\d]"
 )
-_VERB_ALT = "|".join(sorted(set(_PRENOMINAL_VERBS) - {"的", "了", "等", "有", "共", "为", "对", "向", "给", "已", "还",
-                                                   "再", "又", "将"}, key=len, reverse=True))
+_VERB_ALT = "|".join(sorted(set(PRENOMINAL_VERBS) - set(NOT_ACTION_WORDS), key=len, reverse=True))
 _STARTS_VERB_RE = re.compile(f"^(?:{_VERB_ALT}|为|将|把)")
 _ENDS_VERB_RE = re.compile(f"(?:{_VERB_ALT})$")
 _QUOTES_RE = re.compile(r"[“”\"'‘’《》]")
@@ -93,7 +72,7 @@ def strip_park(s: str) -> str:
     prev = None
     while prev != s:
         prev = s
-        m = _PARK_RE.match(s)
+        m = LEADING_PARK_RE.match(s)
         if m and len(s) - m.end() >= 2:
             s = s[m.end():]
     return s
