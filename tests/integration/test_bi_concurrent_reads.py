@@ -14,96 +14,26 @@ DuckDB's "Could not set lock on file") fails the test.
 test_an_in_place_writer_is_caught shows the check has teeth: writing the marts in place, instead of
 the atomic replace, makes readers fail.
 
-Run this file as a script to get the reader (``python test_bi_concurrent_reads.py reader …``).
+The reader process is ``tests/helpers/bi_reader.py``.
 """
 from __future__ import annotations
 
 import json
-import os
-import random
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-PROBE = """
-select cast((select max(published_at) from marts.publish_log) as varchar) as published_at,
-       (select count(*) from marts.indicators)                                            as indicators,
-       (select count(*) from marts.indicators i join marts.documents d on d.doc_id = i.doc_id) as indicators_with_document,
-       (select count(*) from marts.documents)                                             as documents,
-       (select count(*) from marts.indicators_best)                                       as indicators_best,
-       (select count(*) from marts.projects)                                              as projects,
-       (select count(*) from marts.review_queue)                                          as review_queue,
-       (select coalesce(sum(pages_landed), 0) from marts.crawl_health)                    as pages_landed
-"""
+import duckdb
+import pytest
 
-
-# ---------------------------------------------------------------- the reader (a subprocess)
-
-def reader_main(db: str, out: str, stop: str, threads: int, session_pause: float) -> None:
-    import sqlalchemy as sa
-    from sqlalchemy.pool import NullPool
-
-    superset = sa.create_engine(f"duckdb:///{db}", connect_args={"read_only": True}, poolclass=NullPool)
-    attach = sa.create_engine("duckdb:///:memory:", poolclass=NullPool)
-
-    @sa.event.listens_for(attach, "connect")
-    def _attach(dbapi_con, _record):  # the recipe docs/bi.md gives for long-lived Python processes
-        dbapi_con.execute(f"attach '{db}' as parks (read_only)")
-        dbapi_con.execute("use parks")
-
-    lock = threading.Lock()
-    fh = open(out, "a", encoding="utf-8")
-    deadline = time.monotonic() + 1200  # stops by itself if the test never says stop
-
-    def record(**kw):
-        with lock:
-            fh.write(json.dumps({"t": time.time(), **kw}, default=str) + "\n")
-            fh.flush()
-
-    def probe(con):
-        return list(con.execute(sa.text(PROBE)).one())
-
-    def loop(mode):
-        engine = attach if mode == "attach" else superset
-        while not os.path.exists(stop) and time.monotonic() < deadline:
-            try:
-                with engine.connect() as con:
-                    first = probe(con)
-                    if mode == "session":
-                        time.sleep(session_pause)
-                        record(mode=mode, obs=first, again=probe(con))
-                    else:
-                        record(mode=mode, obs=first)
-            except Exception as exc:  # noqa: BLE001 - every failure is an observation
-                record(mode=mode, error=f"{type(exc).__name__}: {exc}")
-            time.sleep(0.05 + random.random() * 0.1)  # a busy dashboard, not a benchmark: leave the CPU to dbt
-
-    workers = [threading.Thread(target=loop, args=("superset",)) for _ in range(threads)]
-    workers += [threading.Thread(target=loop, args=("session",)), threading.Thread(target=loop, args=("attach",))]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    fh.close()
-
-
-if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "reader":
-    reader_main(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6]))
-    sys.exit(0)
-
-
-# ---------------------------------------------------------------- the tests
-
-import duckdb  # noqa: E402
-import pytest  # noqa: E402
-
-from parkwatch import config  # noqa: E402
-from parkwatch.publish.marts import open_published  # noqa: E402
-from parkwatch.pipeline import build_step, crawl, publish_step, validate_step  # noqa: E402
-from parkwatch.portal import Portal  # noqa: E402
+from parkwatch import config
+from parkwatch.publish.marts import open_published
+from parkwatch.pipeline import build_step, crawl, publish_step, validate_step
+from parkwatch.portal import Portal
+from tests.helpers import bi_reader
+from tests.helpers.bi_reader import PROBE
 
 DAY1, DAY2 = "2024-06-18", "2024-06-25"
 
@@ -121,7 +51,7 @@ class Readers:
         self.out.unlink(missing_ok=True)
         self.stop_file.unlink(missing_ok=True)
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "reader", str(db), str(self.out), str(self.stop_file), str(threads),
+            [sys.executable, bi_reader.__file__, str(db), str(self.out), str(self.stop_file), str(threads),
              str(session_pause)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def observations(self) -> list[dict]:

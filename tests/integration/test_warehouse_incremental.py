@@ -62,10 +62,9 @@ def test_daily_build_parses_only_what_is_new(two_days):
     assert third == 0  # no new pages: nothing parsed
 
 
-def test_incremental_equals_full_refresh(two_days, tmp_path, monkeypatch):
+def test_incremental_equals_full_refresh(two_days, tmp_path, warehouse_home):
     home, _, incremental = two_days
     shutil.copytree(home / "raw", tmp_path / "raw")
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
     build(full_refresh=True)
     full = marts(tmp_path)
     assert set(full) == set(incremental)
