@@ -61,7 +61,7 @@ def reader_main(db: str, out: str, stop: str, threads: int, session_pause: float
                         record(mode=mode, obs=first, again=probe(con))
                     else:
                         record(mode=mode, obs=first)
-            except Exception as exc:  # noqa: BLE001 - every failure is an observation
+            except Exception as exc:  # every failure is an observation
                 record(mode=mode, error=f"{type(exc).__name__}: {exc}")
             time.sleep(0.05 + random.random() * 0.1)  # a busy dashboard, not a benchmark: leave the CPU to dbt
 
