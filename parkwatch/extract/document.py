@@ -11,7 +11,10 @@ from parkwatch.extract.common import classify_doc_type
 from parkwatch.extract.decode import binary_kind, charset_from_content_type, decode_html
 from parkwatch.extract.model import DOC_TYPES, Document
 
-EXTRACTOR_VERSION = "0.3.3"  # 0.3.3: one date parser (a mixed "2024年1-6月" is a period, not a date)
+# 0.3.4: a lone 十 before 万/亿 is a figure (十亿元, 十万个); one document-number pattern (〖2023〗 numbers
+# make a policy), one attachment-file pattern (a plain-text 下载: line may name .7z/.csv/.ppt(x)); the
+# warehouse's project JSON lists its fields in the record's order (count_text before count)
+EXTRACTOR_VERSION = "0.3.4"
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -196,6 +196,8 @@ def _only(text: str):
 @example(205_000_000, "吨", "low")    # 二亿零五百万吨
 @example(12345, "个", "low")          # 一万二千三百四十五个
 @example(1_234_567_891, "元", "up")   # 壹拾贰亿叁仟肆佰伍拾陆万柒仟捌佰玖拾壹元
+@example(1_000_000_000, "个", "low")  # 十亿个: a lone 十 before a scale is a figure (was dropped)
+@example(100_000, "元", "low")        # 十万元
 def test_chinese_numeral_in_a_sentence(n, unit, mode):
     numeral = cn2an.an2cn(n, mode)
     assume(len(numeral) >= 2)
@@ -203,6 +205,25 @@ def test_chinese_numeral_in_a_sentence(n, unit, mode):
     q = _only(f"全年新增{numeral}{unit}。")
     assert (q.value, q.unit, q.chinese_numeral) == (n * factor, base, True), (numeral, q)
     assert q.raw == numeral + unit
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("十亿个", 1_000_000_000, "count"),
+    ("十万元", 100_000, "CNY"),
+    ("拾万元", 100_000, "CNY"),
+    ("十亿吨", 1_000_000_000, "t"),
+    ("三万元", 30_000, "CNY"),
+])
+def test_single_numeral_before_a_scale_is_a_figure(text, value, unit):
+    """Regression: a one-character numeral before 万/亿 is a figure when it is a digit or 十 (十亿个
+    was dropped as a bare numeral, found by test_chinese_numeral_in_a_sentence)."""
+    q = _only(f"全年新增{text}。")
+    assert (q.value, q.unit, q.raw) == (value, unit, text)
+
+
+@pytest.mark.parametrize("text", ["打造千亿元级产业", "百万元级项目库"])
+def test_hundred_and_thousand_before_a_scale_stay_idioms(text):
+    assert find_quantities(text) == []
 
 
 @FAST

@@ -37,9 +37,9 @@ PER_UNITS = {
 }
 # the characters Chinese numerals are written with (小写 and 大写)
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
-# numerals that are a whole figure on their own before a scale (三万元, 一亿元); 百 and 千 are not
-# (百万元, 千亿元级产业 are idioms)
-CN_SCALED_SINGLE = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+# numerals that are a whole figure on their own before a scale (三万元, 一亿元, 十亿元); 百 and 千 are
+# not (百万元, 千亿元级产业 are idioms)
+CN_SCALED_SINGLE = "一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 SCALES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10,
           "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6,
           "十万": Decimal(10) ** 5, "万": Decimal(10) ** 4}
