@@ -122,6 +122,9 @@ class RequestMeta:
 
 @dataclass
 class ListStep:
+    """What one list page decides: the entries to fetch and why, the next list page to read (None:
+    stop), whether the listing ended, and why paging stopped early (``stop``)."""
+
     fetch: list[ListItem]
     why: dict[str, str]
     next_url: str | None
@@ -131,6 +134,8 @@ class ListStep:
 
 @dataclass
 class CrawlPlan:
+    """One site run's fetch decisions and their counters (see the module docstring)."""
+
     site: Site
     state: SiteState
     today: date
@@ -240,7 +245,7 @@ class CrawlPlan:
             return ListStep([], {}, None, False)
         fetch, why, unknown = self._entries_to_fetch(listing)
         floor, dated = self.site.limits.date_floor, listing.dated
-        end = listing.next_url is None or bool(floor and dated and all(i.date < floor for i in dated))
+        end = listing.next_url is None or bool(floor and dated and all(i.date < floor for i in dated if i.date))
         if end:
             self.reached_end.add(start_url)
         stop = None if end or listing.next_url is None else self._stop_reason(start_url, page_no, listing,

@@ -54,8 +54,13 @@ def _ignored_reason(message: str) -> str:
 
 
 def _download_error_reason(exc: BaseException) -> str:
-    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
-                                   DownloadTimeoutError, ResponseDataLossError)
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadCancelledError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+        ResponseDataLossError,
+    )
     from twisted.internet import error as tx
     from twisted.web._newclient import ResponseFailed
 

@@ -16,8 +16,15 @@ import scrapy.signals
 
 from parkwatch.crawl.decode import decode_body
 from parkwatch.crawl.health import load_done_lists
-from parkwatch.crawl.listing import (attachment_links, challenge_reason, detect_cms, hanweb_window_url, is_soft_404,
-                                     parse_hanweb_window, parse_list)
+from parkwatch.crawl.listing import (
+    attachment_links,
+    challenge_reason,
+    detect_cms,
+    hanweb_window_url,
+    is_soft_404,
+    parse_hanweb_window,
+    parse_list,
+)
 from parkwatch.crawl.plan import META_KEY, CrawlPlan, RequestMeta
 from parkwatch.crawl.reasons import failure_reason
 from parkwatch.land import RawStore, SiteState

@@ -2,14 +2,14 @@
 which addresses and hosts are refused, how failures are named, how a site's politeness becomes
 Scrapy settings."""
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from parkwatch.crawl.health import load_done_lists
 from parkwatch.crawl.listing import ListItem, ListPage
 from parkwatch.crawl.plan import CrawlPlan
-from parkwatch.land import ManifestLine, ManifestWriter, RawStore, SiteState
+from parkwatch.land import RawStore, SiteState
 from parkwatch.sites import Site
 
 TODAY = date(2024, 6, 20)
