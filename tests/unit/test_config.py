@@ -53,3 +53,10 @@ def test_settings_read_at_call_time(monkeypatch, tmp_path):
 def test_unlisted_variable_is_refused():
     with pytest.raises(KeyError):
         config._env("PARKWATCH_NOT_A_SETTING")
+
+
+def test_only_config_reads_the_environment_for_settings():
+    read = re.compile(r"""(?:environ\.get|getenv)\(\s*["']PARKWATCH_|environ\[["']PARKWATCH_[A-Z_]+["']\](?!\s*=)""")
+    readers = [str(p.relative_to(ROOT)) for d in ("parkwatch", "scrapers", "dags") for p in (ROOT / d).rglob("*.py")
+               if p.name != "config.py" and read.search(p.read_text(encoding="utf-8"))]
+    assert readers == []
