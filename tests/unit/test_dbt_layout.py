@@ -6,6 +6,7 @@ contract and unit tests together); the indicator-fact JSON schema in the dbt mac
 """
 from __future__ import annotations
 
+import ast
 import csv
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ import jinja2
 import pytest
 import yaml
 
+from parkwatch.crawl import reasons
 from parkwatch.crawl.reasons import NO_RETRY, SKIP_REASONS
 from parkwatch.extract.rows import INDICATOR_FIELDS
 
@@ -94,6 +96,13 @@ def test_failure_reason_seed_mirrors_the_python_sets():
     assert len({r["reason"] for r in rows}) == len(rows)
     assert {r["reason"] for r in rows if r["is_policy_skip"] == "true"} == set(SKIP_REASONS)
     assert {r["reason"] for r in rows if r["retry"] == "false"} == set(NO_RETRY)
+
+
+def test_failure_reason_seed_lists_every_reason_failure_reason_names():
+    tree = ast.parse(Path(reasons.__file__).read_text(encoding="utf-8"))
+    named = {node.value.value for node in ast.walk(tree)
+             if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+    assert named and named <= {r["reason"] for r in _failure_reasons()}
 
 
 def test_crawl_health_takes_skips_from_the_seed():
