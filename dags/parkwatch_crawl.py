@@ -19,13 +19,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
-from parkwatch.orchestration.alerts import on_failure
-from parkwatch.config import RAW_PAGES_ASSET_URI
 from parkwatch.orchestration.airflow_env import CRAWL_QUEUE, TIMEZONE, local_date
-
-RAW_PAGES = Asset(name="parkwatch_raw_pages", uri=RAW_PAGES_ASSET_URI)
+from parkwatch.orchestration.alerts import on_failure
+from parkwatch.orchestration.assets import RAW_PAGES
 
 
 @dag(
@@ -57,15 +55,9 @@ def parkwatch_crawl():
 
     @task(outlets=[RAW_PAGES], trigger_rule="all_done")
     def summarise(summaries: list[dict], **context) -> dict:
-        import logging
+        from parkwatch.pipeline import crawl_summary
 
-        log = logging.getLogger("parkwatch")
-        summaries = [s for s in summaries if s]
-        for s in summaries:
-            log.info("crawl health %s: landed %s, new %s, failed %s",
-                     s["site_id"], s["pages_landed"], s["pages_new"], s["failed"])
-        return {"logical_date": local_date(context), "sites": len(summaries),
-                "pages_landed": sum(s["pages_landed"] for s in summaries)}
+        return crawl_summary(local_date(context), summaries)
 
     summarise(crawl_site.expand(site_id=list_sites()))
 

@@ -18,14 +18,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
+from parkwatch.orchestration.airflow_env import TIMEZONE, WAREHOUSE_QUEUE
 from parkwatch.orchestration.alerts import on_failure
-from parkwatch.config import MARTS_ASSET_URI, RAW_PAGES_ASSET_URI
-from parkwatch.orchestration.airflow_env import TIMEZONE, WAREHOUSE_QUEUE, dbt_macros, dbt_task_group
-
-RAW_PAGES = Asset(name="parkwatch_raw_pages", uri=RAW_PAGES_ASSET_URI)
-MARTS = Asset(name="parkwatch_marts", uri=MARTS_ASSET_URI)
+from parkwatch.orchestration.assets import MARTS, RAW_PAGES
+from parkwatch.orchestration.cosmos import dbt_macros, dbt_task_group
 
 
 @dag(
@@ -48,7 +46,7 @@ def parkwatch_transform():
 
     @task
     def validate() -> dict:
-        from parkwatch.orchestration.airflow_env import release_dbt_duckdb
+        from parkwatch.orchestration.cosmos import release_dbt_duckdb
         from parkwatch.pipeline import validate_step
 
         release_dbt_duckdb()  # in-process dbt (airflow dags test) may still hold build.duckdb
@@ -61,7 +59,7 @@ def parkwatch_transform():
 
     @task(outlets=[MARTS])
     def publish() -> dict:
-        from parkwatch.orchestration.airflow_env import release_dbt_duckdb
+        from parkwatch.orchestration.cosmos import release_dbt_duckdb
         from parkwatch.pipeline import publish_step
 
         release_dbt_duckdb()

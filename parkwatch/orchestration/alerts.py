@@ -20,7 +20,7 @@ import logging
 import sys
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 log = logging.getLogger("parkwatch.orchestration.alerts")
@@ -36,6 +36,7 @@ def alert_payload(context: dict[str, Any]) -> dict[str, Any]:
     exc = context.get("exception")
     logical_date = context.get("logical_date") or getattr(dag_run, "logical_date", None)
     task = context.get("task")
+    isoformat = getattr(logical_date, "isoformat", None)
     return {
         "source": "parkwatch",
         "kind": "task_failed",
@@ -43,12 +44,12 @@ def alert_payload(context: dict[str, Any]) -> dict[str, Any]:
         "task_id": getattr(ti, "task_id", None),
         "map_index": getattr(ti, "map_index", -1),
         "run_id": getattr(ti, "run_id", None) or context.get("run_id"),
-        "logical_date": logical_date.isoformat() if hasattr(logical_date, "isoformat") else logical_date,
+        "logical_date": isoformat() if isoformat else logical_date,
         "try_number": getattr(ti, "try_number", None),
         "max_tries": (getattr(task, "retries", 0) or 0) + 1 if task is not None else None,
         "exception": f"{type(exc).__name__}: {exc}" if isinstance(exc, BaseException) else (str(exc) if exc else None),
         "log_url": getattr(ti, "log_url", None),
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -70,7 +71,7 @@ def webhook_target(conn_id: str = ALERT_CONN_ID) -> tuple[str, dict[str, str]] |
         from airflow.sdk import Connection
 
         conn = Connection.get(conn_id)
-    except Exception as exc:  # noqa: BLE001 - not configured (AirflowNotFoundException) or unreachable
+    except Exception as exc:  # not configured (AirflowNotFoundException) or unreachable
         log.debug("no webhook connection %s: %s", conn_id, exc)
         return None
     extra = conn.extra_dejson or {}
@@ -96,7 +97,7 @@ def post_json(url: str, payload: dict[str, Any], headers: dict[str, str] | None 
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     req = urllib.request.Request(url, data=body, method="POST",
                                  headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - URL from an admin-set connection
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # the URL comes from an admin-set connection
         return resp.status
 
 
@@ -108,7 +109,7 @@ def redact(payload: dict[str, Any]) -> dict[str, Any]:
         return payload                                 # task nothing is registered to mask anyway
     try:
         return airflow_log.redact(payload)
-    except Exception:  # noqa: BLE001 - never let masking stop the alert
+    except Exception:  # never let masking stop the alert
         return payload
 
 
@@ -134,5 +135,5 @@ def on_failure(context: dict[str, Any]) -> None:
     """``on_failure_callback`` for every parkwatch task. Never raises."""
     try:
         send_alert(alert_payload(context))
-    except Exception:  # noqa: BLE001 - an alerting bug must not hide the task's failure
+    except Exception:  # an alerting bug must not hide the task's failure
         log.exception("PARKWATCH ALERT: the failure callback itself failed")

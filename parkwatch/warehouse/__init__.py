@@ -5,5 +5,6 @@ intermediate → marts) through dbt-duckdb; also parses the dbt project into the
 """
 
 from parkwatch.warehouse.build import BuildError, build, dbt_env, dbt_executable, run_dbt
+from parkwatch.warehouse.manifest import dbt_parse, manifest_is_stale
 
-__all__ = ["BuildError", "build", "dbt_env", "dbt_executable", "run_dbt"]
+__all__ = ["BuildError", "build", "dbt_env", "dbt_executable", "dbt_parse", "manifest_is_stale", "run_dbt"]

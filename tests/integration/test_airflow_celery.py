@@ -37,7 +37,7 @@ PG = {"host": "127.0.0.1", "port": 5432, "user": os.environ.get("PARKWATCH_TEST_
 REDIS_DB = int(os.environ.get("PARKWATCH_TEST_REDIS_DB", "13"))
 RUN_TIMEOUT_S = 1500
 # the warehouse worker imports dbt once before it forks (as docker-compose.yml configures it)
-WAREHOUSE_WORKER_ENV = {"AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "parkwatch.orchestration.airflow_env.WAREHOUSE_CELERY_CONFIG"}
+WAREHOUSE_WORKER_ENV = {"AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "parkwatch.orchestration.celery.WAREHOUSE_CELERY_CONFIG"}
 
 
 def reachable(port: int) -> bool:

@@ -79,7 +79,7 @@ def warehouse(tmp_path_factory):
 @pytest.fixture(scope="module")
 def manifest(warehouse):
     """The dbt manifest Cosmos renders from (``dbt parse`` when it is missing or stale)."""
-    from parkwatch.orchestration.airflow_env import dbt_parse
+    from parkwatch.warehouse.manifest import dbt_parse
 
     return dbt_parse()
 
@@ -207,7 +207,7 @@ def test_transform_renders_each_model_and_its_tests_from_the_manifest(dagbag, ma
 
 def test_transform_falls_back_to_one_dbt_build_task_without_a_manifest(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("PARKWATCH_DBT_MANIFEST", str(tmp_path / "missing" / "manifest.json"))
-    with caplog.at_level(logging.WARNING, logger="parkwatch.orchestration.airflow_env"):
+    with caplog.at_level(logging.WARNING, logger="parkwatch.orchestration.cosmos"):
         bag, _, _ = load(DAGS / "parkwatch_transform.py")
     assert bag.import_errors == {}
     dag = bag.dags["parkwatch_transform"]
