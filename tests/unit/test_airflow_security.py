@@ -326,8 +326,7 @@ def test_security_env_names_the_auth_manager_and_passes_the_keys(tmp_path):
     assert "AIRFLOW__API__SECRET_KEY" not in mine and mine["AIRFLOW__CORE__FERNET_KEY"] == keys["fernet_key"]
 
 
-def test_standalone_env_binds_loopback_and_carries_no_default_secret(tmp_path, monkeypatch):
-    monkeypatch.setenv("PARKWATCH_HOME", str(tmp_path))
+def test_standalone_env_binds_loopback_and_carries_no_default_secret(tmp_path, warehouse_home, monkeypatch):
     for var in up.SECRET_ENV.values():
         monkeypatch.delenv(var, raising=False)
     env = up.standalone_env(18080, 18700)
@@ -345,7 +344,7 @@ def test_private_writes_and_the_fernet_key_in_airflow_cfg(tmp_path):
     assert "fernet_key = " + "K" * 43 + "=" in cfg.read_text() and mode(cfg) == 0o600
     assert not up.sync_cfg_fernet_key(tmp_path, "other"), "a key already there is left alone"
     assert not up.sync_cfg_fernet_key(tmp_path / "missing", "x")
-    assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
+    assert not list(tmp_path.glob(".tmp-*")), "no temporary file left behind"
 
 
 def test_the_settings_exist_in_the_installed_airflow():
