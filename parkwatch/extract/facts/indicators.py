@@ -19,12 +19,12 @@ from parkwatch.extract.facts.records import IndicatorFact
 from parkwatch.extract.facts.subjects import (
     SubjectParse,
     is_verb_only,
-    parse_pre,
-    post_noun,
+    noun_after_figure,
+    parse_subject_text,
     split_items,
     starts_with_verb,
     strip_park,
-    tidy,
+    tidy_phrase,
     verb_framed,
 )
 from parkwatch.extract.lexicon.patterns import PARK_ONLY_RE, SENTENCE_RE
@@ -358,7 +358,7 @@ def _clause_context(sentence: str, group: list[Quantity], state: _SentenceState)
         subject_text = subject_text[subject_text.rfind("、") + 1:]
     if state.last_noun and subject_start == state.prev_end and _MEASURE_WORD_RE.match(subject_text):
         subject_text = state.last_noun + subject_text  # 46种[工业产品]产量同比增长27种: the measure belongs to that noun
-    return _Clause(clause_start, subject_text, sentence[state.prev_end:first.start], parse_pre(subject_text))
+    return _Clause(clause_start, subject_text, sentence[state.prev_end:first.start], parse_subject_text(subject_text))
 
 
 def _open_segment(sentence: str, first: Quantity, clause: _Clause, state: _SentenceState, para: _Para) -> None:
@@ -370,7 +370,7 @@ def _open_segment(sentence: str, first: Quantity, clause: _Clause, state: _Sente
     rest = sentence[first.start:]
     rest = rest[: re.search(r"[;；。]|$", rest).start()]
     if state.totals and (clause.subject_parse.change_verb or "其中" in rest
-                         or starts_with_verb(tidy(clause.subject_text))):
+                         or starts_with_verb(tidy_phrase(clause.subject_text))):
         state.totals = None
 
 
@@ -499,7 +499,7 @@ def _list_subjects(sentence: str, group: list[Quantity], subject: str, para: _Pa
     if not subject and len(carried) == len(group):
         return list(zip(group, carried, strict=True))
     if not subject:
-        tail_noun = post_noun(sentence[group[-1].end:_clause_end(sentence, group[-1].end)])
+        tail_noun = noun_after_figure(sentence[group[-1].end:_clause_end(sentence, group[-1].end)])
         if tail_noun:
             return [(x, tail_noun) for x in group]
     return None
@@ -509,9 +509,9 @@ def _named_by_phrase(sentence: str, group: list[Quantity], subject: str, subject
     """Figures a phrase around them names: 年产 (a capacity), 给予… (a grant), …补助 (aid), and
     "A、B均达到x"; None otherwise."""
     q = group[0]
-    cap = re.search(r"年产([\u4e00-\u9fffA-Za-z]*)$", tidy(subject_text)) if q.kind in ("amount", "count") else None
+    cap = re.search(r"年产([\u4e00-\u9fffA-Za-z]*)$", tidy_phrase(subject_text)) if q.kind in ("amount", "count") else None
     if cap:  # 建成后可年产特种钢材10万吨 / 形成年产10万吨特种钢材的生产能力
-        product = cap.group(1) or post_noun(sentence[q.end:_clause_end(sentence, q.end)])
+        product = cap.group(1) or noun_after_figure(sentence[q.end:_clause_end(sentence, q.end)])
         return [(x, "年产" + product) for x in group]
     granted = _GRANT_RE.match(sentence[q.end:])
     if granted:  # 按设备投资额的8%给予补助 / 按每人每月300元给予社会保险补贴
@@ -530,20 +530,20 @@ def _noun_after(sentence: str, q: Quantity, subject_parse: SubjectParse, subject
     """The subject when the counted noun follows the figure (开展12场招聘会, 新增企业的12家…), and
     where that noun ends; park names and bare verbs name nothing."""
     after = sentence[q.end:_clause_end(sentence, q.end)]
-    noun = post_noun(after) if q.kind in ("count", "amount") else ""
+    noun = noun_after_figure(after) if q.kind in ("count", "amount") else ""
     consumed = None
     if strip_park(subject + "x") == "x" or PARK_ONLY_RE.match(subject):
         subject = ""
     if noun and (is_verb_only(subject) or after.lstrip().startswith("的")
                  or subject_text.rstrip().endswith(("的", "等")) or len(subject) <= 2 or verb_framed(subject)):
-        modifier = tidy(subject_text).removesuffix("的")
+        modifier = tidy_phrase(subject_text).removesuffix("的")
         short_modifier = subject_text.rstrip().endswith("的") and 2 <= len(subject) <= 4 \
             and not verb_framed(subject) and subject == modifier
         subject = subject + noun if short_modifier else noun
         at = sentence.find(noun[:2], q.end)
         consumed = at + len(noun) if at >= 0 and not find_quantities(sentence[q.end:at]) else None
     elif is_verb_only(subject) and subject and not subject_parse.change_verb and not noun and q.kind == "count":
-        tail = tidy(after)
+        tail = tidy_phrase(after)
         if 2 <= len(tail) <= 20 and not find_quantities(tail):
             subject = subject + tail
             consumed = q.end + len(after)
@@ -564,7 +564,7 @@ def _carried_subject(subject: str, q: Quantity, subject_parse: SubjectParse, par
     elif not subject_parse.is_relation:
         para.subject = subject
         para.items = []
-    return tidy(subject)
+    return tidy_phrase(subject)
 
 
 # Real sentences stay under ~500 characters; a longer run (a hostile page, a text without full

@@ -221,15 +221,15 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         unit, factor, kind = _unit_of(m)
         as_float = kind in ("pct", "pp")
-        lo = parse_number(m.group("lo")) if m.group("lo") else None
-        if not _in_range(num * factor) or (lo is not None and not _in_range(lo * factor)):
+        low = parse_number(m.group("lo")) if m.group("lo") else None
+        if not _in_range(num * factor) or (low is not None and not _in_range(low * factor)):
             continue
         approx = m.group("pre") or m.group("mid") or m.group("mid2") or m.group("post")
         raw = m.group(0)[len(m.group("pre") or ""):]
         out.append(Quantity(
             start=m.start(), end=m.end(), raw=raw, value=_num_out(num * factor, as_float),
             unit=unit, kind=kind, approx=approx,
-            low=_num_out(lo * factor, as_float) if lo is not None else None,
+            low=_num_out(low * factor, as_float) if low is not None else None,
             chinese_numeral=m.group("num")[0] in CN_NUM_CHARS,
         ))
     for m in _CN_PERCENT_RE.finditer(text):

@@ -78,7 +78,7 @@ def strip_park(s: str) -> str:
     return s
 
 
-def tidy(s: str) -> str:
+def tidy_phrase(s: str) -> str:
     """Whitespace, quotes and edge punctuation removed (a closing bracket stays when it is paired)."""
     s = _QUOTES_RE.sub("", s)
     s = re.sub(r"\s+", "", s)
@@ -109,60 +109,75 @@ _INNER_VERB_RE = re.compile(r"(?<=\S\S)实现(?=产值|营业收入|营收|收�
 _PREP_PHRASE_RE = re.compile(r"^在[^,，;；]{1,24}?(?:中|上|里|方面)(?=\S)")
 
 
-def _peel(s: str) -> str:
-    prev = None
-    while prev != s:
-        prev = s
-        s = tidy(s)
-        s = _PREP_PHRASE_RE.sub("", s)
-        s = _INNER_VERB_RE.sub("", s)
-        s = _LEAD_JUNK_RE.sub("", s)
-        s = _TRAIL_JUNK_RE.sub("", s)
-        s = strip_park(s)
-    return s
+def _strip_framing_words(phrase: str) -> str:
+    """The phrase without what frames a subject: a leading 在…中, an inner 实现, leading and
+    trailing function words (其中, 累计, 达到, 为 …) and a leading park name."""
+    before = None
+    while before != phrase:
+        before = phrase
+        phrase = tidy_phrase(phrase)
+        phrase = _PREP_PHRASE_RE.sub("", phrase)
+        phrase = _INNER_VERB_RE.sub("", phrase)
+        phrase = _LEAD_JUNK_RE.sub("", phrase)
+        phrase = _TRAIL_JUNK_RE.sub("", phrase)
+        phrase = strip_park(phrase)
+    return phrase
 
 
-def parse_pre(pre: str) -> SubjectParse:
+def parse_subject_text(text_before: str) -> SubjectParse:
     """Analyse the text between the clause start (or previous quantity) and a quantity."""
-    spans = period_spans(pre) + [(m.start(), m.end()) for m in COMPARISON_RE.finditer(pre)]
-    s = tidy(blank_spans(pre, spans))
-    out = SubjectParse(subject="")
-    bench = _BENCH_RE.search(s)
+    spans = period_spans(text_before) + [(m.start(), m.end()) for m in COMPARISON_RE.finditer(text_before)]
+    text = tidy_phrase(blank_spans(text_before, spans))
+    parse = SubjectParse(subject="")
+    text = _take_change(text, parse)
+    text = _take_relation(text, parse)
+    parse.subject = _strip_framing_words(text)
+    return parse
+
+
+def _take_change(text: str, parse: SubjectParse) -> str:
+    """Record the benchmark gap, level (提高到) or change verb (同比增长) the text ends with, and
+    its 同比/环比; return the text without them."""
+    bench = _BENCH_RE.search(text)
     if bench:  # 高于全市平均水平1.2个百分点: a gap to a benchmark, said of the carried subject
-        out.change_verb = "低于" if bench.group(1) in ("低于", "慢于") else "高于"
-        s = s[: bench.start()]
-    s = re.sub(rf"(?<=增长|下降|持平|上涨|减少|增加)的$", "", s)  # 产量同比增长的13种
-    if out.change_verb:
+        parse.change_verb = "低于" if bench.group(1) in ("低于", "慢于") else "高于"
+        text = text[: bench.start()]
+    text = re.sub(r"(?<=增长|下降|持平|上涨|减少|增加)的$", "", text)  # 产量同比增长的13种
+    if parse.change_verb:
         pass
-    elif _TO_LEVEL_RE.search(s):
-        out.to_level = True
-        s = re.sub(r"(?:到|至|为)$", "", s)
-        s = re.sub(rf"(?:同比|环比)?(?:{_CHANGE_ALT})$", "", s)
+    elif _TO_LEVEL_RE.search(text):
+        parse.to_level = True
+        text = re.sub(r"(?:到|至|为)$", "", text)
+        text = re.sub(rf"(?:同比|环比)?(?:{_CHANGE_ALT})$", "", text)
     else:
-        m = _CHANGE_RE.search(s)
-        if m:
-            out.change_verb = m.group("verb")
-            out.comparator = m.group("cmp") if m.group("cmp") in ("同比", "环比") else None
-            s = s[: m.start()]
-    if out.comparator is None:
-        m = _CMP_RE.search(s)
-        if m:
-            out.comparator = m.group(0)
-            s = s[: m.start()] + s[m.end():]
-    rel = _REL_RE.search(s) if re.search(r"占(?!比|地|用|有)|相当于", s) else None
-    if rel:
-        out.is_relation = True
-        of_text = re.sub(r"(?:的)?(?:比重|比例|份额)$", "", rel.group("of"))
-        out.relation_of = tidy(strip_park(_peel(of_text))) or None
-        s = s[: rel.start()]
-    else:
-        of = _OF_RE.search(s)
-        if of:
-            out.is_relation = True
-            out.relation_of = tidy(of.group("of")) or None
-            s = s[: of.start()]
-    out.subject = _peel(s)
-    return out
+        change = _CHANGE_RE.search(text)
+        if change:
+            parse.change_verb = change.group("verb")
+            parse.comparator = change.group("cmp") if change.group("cmp") in ("同比", "环比") else None
+            text = text[: change.start()]
+    if parse.comparator is None:
+        comparator = _CMP_RE.search(text)
+        if comparator:
+            parse.comparator = comparator.group(0)
+            text = text[: comparator.start()] + text[comparator.end():]
+    return text
+
+
+def _take_relation(text: str, parse: SubjectParse) -> str:
+    """Record a share (占X的) or a fulfilment (完成X的) the text ends with, and the whole X it is
+    of; return the text before it."""
+    share = _REL_RE.search(text) if re.search(r"占(?!比|地|用|有)|相当于", text) else None
+    if share:
+        parse.is_relation = True
+        whole = re.sub(r"(?:的)?(?:比重|比例|份额)$", "", share.group("of"))
+        parse.relation_of = tidy_phrase(strip_park(_strip_framing_words(whole))) or None
+        return text[: share.start()]
+    fulfilment = _OF_RE.search(text)
+    if fulfilment:
+        parse.is_relation = True
+        parse.relation_of = tidy_phrase(fulfilment.group("of")) or None
+        return text[: fulfilment.start()]
+    return text
 
 
 def is_verb_only(s: str) -> bool:
@@ -175,22 +190,22 @@ _THRESHOLD_PREFIX_RE = re.compile(
 )
 
 
-def post_noun(post: str) -> str:
+def noun_after_figure(after: str) -> str:
     """The noun right after a quantity (12场|招聘会), cut at the first verb or particle."""
-    post = post.lstrip()
-    if post.startswith("的"):
-        post = post[1:]
-        whole = re.match(r"[^,，;；。、]{2,40}?项目", post)
+    after = after.lstrip()
+    if after.startswith("的"):
+        after = after[1:]
+        whole = re.match(r"[^,，;；。、]{2,40}?项目", after)
         if whole and re.search(r"\d", whole.group(0)):
-            return tidy(whole.group(0))
-    if not post or not re.match(r"[\u4e00-\u9fffA-Za-z“\"]", post):
+            return tidy_phrase(whole.group(0))
+    if not after or not re.match(r"[\u4e00-\u9fffA-Za-z“\"]", after):
         return ""
-    post = _THRESHOLD_PREFIX_RE.sub("", post)
-    m = _POST_STOP_RE.search(post)
-    if m and m.start() == 0:
+    after = _THRESHOLD_PREFIX_RE.sub("", after)
+    stop = _POST_STOP_RE.search(after)
+    if stop and stop.start() == 0:
         return ""
-    noun = tidy(post[: m.start()] if m else post)
-    if m and m.group(0) in ("同比", "环比", "增长", "下降"):
+    noun = tidy_phrase(after[: stop.start()] if stop else after)
+    if stop and stop.group(0) in ("同比", "环比", "增长", "下降"):
         noun = re.sub(r"(?<=\S\S)(?:产量|价格|产值|数量|销量|销售额)$", "", noun)
     noun = re.sub(r"(?<=\S\S)中$", "", noun)  # 36种工业产品中, …: the locative is not the name
     return noun if len(noun) >= 2 else ""
@@ -213,7 +228,7 @@ _HEAD_WORDS_RE = re.compile(r"常住居民|居民|人均|企业|工业|产业|�
 def split_items(s: str) -> list[str]:
     """煤化工、盐化工、冶金及其它产业 → [煤化工, 盐化工, 冶金, 其它产业]; two items sharing a head
     (城镇和农村牧区常住居民人均可支配收入) each get it."""
-    items = [tidy(x) for x in re.split(r"、|及|和|与", s) if tidy(x)]
+    items = [tidy_phrase(x) for x in re.split(r"、|及|和|与", s) if tidy_phrase(x)]
     if len(items) == 2 and len(items[0]) <= 3 and len(items[1]) >= 8:
         m = _HEAD_WORDS_RE.search(items[1], 1)
         if m and not _HEAD_WORDS_RE.search(items[0]):
