@@ -214,3 +214,21 @@ def test_transform_falls_back_to_one_dbt_build_task_without_a_manifest(tmp_path,
     assert set(dag.task_ids) == {"dbt_build", "validate", "publish"}
     assert dag.get_task("dbt_build").pool == "warehouse"
     assert any("no dbt manifest" in r.getMessage() for r in caplog.records), "the fallback must be logged"
+
+
+def test_assets_are_defined_once_from_the_config_uris(dagbag):
+    from parkwatch import config
+    from parkwatch.orchestration.assets import MARTS, RAW_PAGES
+
+    assert (RAW_PAGES.uri, MARTS.uri) == (config.RAW_PAGES_ASSET_URI, config.MARTS_ASSET_URI)
+    [raw] = dagbag.dags["parkwatch_crawl"].get_task("summarise").outlets
+    [marts] = dagbag.dags["parkwatch_transform"].get_task("publish").outlets
+    assert (raw, marts) == (RAW_PAGES, MARTS)
+
+
+def test_crawl_summary_counts_the_sites_that_returned_a_summary():
+    from parkwatch.pipeline import crawl_summary
+
+    site = {"site_id": "a", "pages_landed": 3, "pages_new": 1, "failed": 0}
+    summary = crawl_summary("2024-06-21", [site, None, {**site, "site_id": "b", "pages_landed": 2}])
+    assert summary == {"logical_date": "2024-06-21", "sites": 2, "pages_landed": 5}
