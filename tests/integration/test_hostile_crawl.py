@@ -47,7 +47,9 @@ class Decoy(BaseHTTPRequestHandler):
         pass
 
 
-def hostile_handler(decoy: str):
+def hostile_site(decoy: str) -> tuple[dict, dict]:
+    """The hostile site's pages (path → body, content type, headers) and redirects (path → URL);
+    every way out points at the decoy server."""
     out = f"http://{decoy}"
     list_entries = [
         ("/news/2024/0801/1.html", "正常文章一"),
@@ -87,6 +89,11 @@ def hostile_handler(decoy: str):
     }
     redirects = {"/redirect-out.html": f"{out}/via-redirect.html",
                  "/redirect-offsite.html": f"http://localhost:{decoy.rsplit(':', 1)[1]}/via-redirect.html"}
+    return pages, redirects
+
+
+def hostile_handler(decoy: str):
+    pages, redirects = hostile_site(decoy)
 
     class Hostile(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
