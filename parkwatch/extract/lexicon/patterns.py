@@ -43,7 +43,7 @@ PARK_DOC_CODE_RE = re.compile(r"高新|开发区|管委|园区")
 # the documents the crawler lands beside their page: PDF, OFD and office files (.wps, .et: WPS Office)
 DOCUMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd")
 # every file a page offers as an attachment: those documents, archives, text tables and slides
-ATTACHMENT_EXTENSIONS = DOCUMENT_EXTENSIONS + ("zip", "rar", "7z", "txt", "csv", "ppt", "pptx")
+ATTACHMENT_EXTENSIONS = (*DOCUMENT_EXTENSIONS, "zip", "rar", "7z", "txt", "csv", "ppt", "pptx")
 # a path or file name that is a document the crawler lands
 DOCUMENT_FILE_RE = re.compile(rf"\.(?:{'|'.join(DOCUMENT_EXTENSIONS)})$", re.IGNORECASE)
 # a link (path, possibly with a query or fragment) or file name that is an attachment
