@@ -129,16 +129,16 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 return text, enc
     is_utf8 = _looks_utf8(data)
     for cand in (declared, sniff_meta_charset(data)):
-        enc = normalize_charset(cand)
-        if not enc:
+        charset = normalize_charset(cand)
+        if not charset:
             continue
-        if enc in _PERMISSIVE and any(b > 0x7F for b in data):
+        if charset in _PERMISSIVE and any(b > 0x7F for b in data):
             continue
-        if enc != "utf-8" and is_utf8:
+        if charset != "utf-8" and is_utf8:
             continue
-        text = _strict(data, enc)
+        text = _strict(data, charset)
         if text is not None:
-            return text, enc
+            return text, charset
     if is_utf8 or all(b < 0x80 for b in data):
         return data.decode("utf-8"), "utf-8"
     return _detect(data)

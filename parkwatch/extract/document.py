@@ -17,8 +17,8 @@ from parkwatch.extract.model import DOC_TYPES, Document
 EXTRACTOR_VERSION = "0.3.4"
 
 __all__ = [
-    "EXTRACTOR_VERSION",
     "DOC_TYPES",
+    "EXTRACTOR_VERSION",
     "Document",
     "decode_html",
     "parse_document",

@@ -161,10 +161,10 @@ def metadata_table(root) -> dict[str, str]:
         if el.tag in ("td", "th", "span", "li", "p", "div", "em") and len(raw) <= 160 and not any(
             isinstance(c.tag, str) and c.tag in ("p", "div", "table", "ul", "h1", "h2") for c in el
         ):
-            for k, v in meta_pairs(raw):
-                v = clean_meta_value(k, v)
-                if v:
-                    meta.setdefault(k, v)
+            for label, value in meta_pairs(raw):
+                cleaned = clean_meta_value(label, value)
+                if cleaned:
+                    meta.setdefault(label, cleaned)
     return meta
 
 
@@ -299,4 +299,4 @@ def is_html(text: str) -> bool:
                           text[:5000], re.IGNORECASE))
 
 
-__all__ = ["parse_html", "is_html", "select_content", "metadata_table", "attachments", "block_text"]
+__all__ = ["attachments", "block_text", "is_html", "metadata_table", "parse_html", "select_content"]

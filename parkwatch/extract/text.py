@@ -12,11 +12,11 @@ from functools import lru_cache
 
 __all__ = [
     "clean_text",
-    "strip_pinyin_glosses",
-    "to_simplified",
-    "normalize_width",
     "collapse_whitespace",
     "is_cjk",
+    "normalize_width",
+    "strip_pinyin_glosses",
+    "to_simplified",
 ]
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

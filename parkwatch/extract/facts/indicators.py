@@ -97,7 +97,7 @@ def _masked_ranges(text: str) -> list[tuple[int, int]]:
             stack.append((ch, i))
         elif stack and ch == _MARKS[stack[-1][0]]:
             opener, s = stack.pop()
-            if opener in _SHORT_QUOTES and i - s <= 20 or not stack and opener not in _SHORT_QUOTES:
+            if (opener in _SHORT_QUOTES and i - s <= 20) or (not stack and opener not in _SHORT_QUOTES):
                 out.append((s, i + 1))
     return out
 
@@ -199,6 +199,13 @@ def _signed(value, measure: str, verb: str | None):
 
 _REPORTING_KINDS = ("ytd", "months", "half", "quarter", "first_n_quarters", "water_year", "since_year_start")
 _ACTUAL_MARK_RE = re.compile(r"目前|现已|已经|已|截至|截止")
+_SEGMENT_END_RE = re.compile(r"[;；。]|$")
+
+
+def _segment_end(text: str, pos: int) -> int:
+    """Where the ;-segment holding pos ends: the next ; or 。, else the end of the text."""
+    end = _SEGMENT_END_RE.search(text, pos)
+    return end.start() if end else len(text)
 
 
 @lru_cache(maxsize=256)
@@ -217,9 +224,9 @@ def _period(masked: str, q_start: int, clause_start: int, para: _Para, ctx: _Doc
     if re.search(r"每年|每季度|每月", masked[clause_start:q_start]):
         return None
     if not found:
-        seg_end = re.search(r"[;；。]|$", masked[q_start:]).start() + q_start
+        seg_end = _segment_end(masked, q_start)
         later = [t for t in _sentence_periods(masked, ctx.ref_year, ctx.pub_date)
-                 if q_start <= t[0] < seg_end and t[2].kind in _REPORTING_KINDS + ("year", "year_end")]
+                 if q_start <= t[0] < seg_end and t[2].kind in (*_REPORTING_KINDS, "year", "year_end")]
         if later and not re.search(r"已|目前|现有|现已|累计", masked[clause_start:q_start]):
             # 全区实施重点项目53个,2023年开复工45个: the segment's period covers its head too
             return later[0][2]
@@ -367,8 +374,7 @@ def _open_segment(sentence: str, first: Quantity, clause: _Clause, state: _Sente
     if not re.search(r"[;；]", clause.between):
         return
     state.prev_segment_start, state.segment_start = state.segment_start, len(para.facts)
-    rest = sentence[first.start:]
-    rest = rest[: re.search(r"[;；。]|$", rest).start()]
+    rest = sentence[first.start:_segment_end(sentence, first.start)]
     if state.totals and (clause.subject_parse.change_verb or "其中" in rest
                          or starts_with_verb(tidy_phrase(clause.subject_text))):
         state.totals = None
@@ -381,7 +387,7 @@ def _mark_totals(sentence: str, first: Quantity, between: str, state: _SentenceS
     here = len(para.facts)
     if here > state.segment_start and (
             re.match(r"\s*中\s*[,，:：]", between)  # 重点监测的36种工业产品中,增长的17种…
-            or re.match(r"\s*[(（][^()（）]*$", between) and re.match(r"[^()（）]*[、,，]", sentence[first.end:])):
+            or (re.match(r"\s*[(（][^()（）]*$", between) and re.match(r"[^()（）]*[、,，]", sentence[first.end:]))):
         state.totals = (here - 1, here)
     if "其中" in between:
         if here > state.segment_start:

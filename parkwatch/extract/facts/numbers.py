@@ -239,8 +239,9 @@ def find_quantities(text: str) -> list[Quantity]:
             out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(value, True), "%", "pct", None,
                                 chinese_numeral=True))
     for m in _TENTHS_RE.finditer(text):  # 八成以上: 80% or more
-        if not any(q.start <= m.start() < q.end for q in out):
-            out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(parse_number(m.group("num")) * 10, True),
+        tenths = parse_number(m.group("num"))
+        if tenths is not None and not any(q.start <= m.start() < q.end for q in out):
+            out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(tenths * 10, True),
                                 "%", "pct", m.group("post"), chinese_numeral=True))
     return _merge_ranges(sorted(out, key=lambda q: q.start), text)
 

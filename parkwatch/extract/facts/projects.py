@@ -80,7 +80,7 @@ def _is_named(name: str) -> bool:
     core = re.sub(r"项目$", "", name)
     counted = any(q.kind == "count" and "/" not in q.unit for q in find_quantities(re.sub(r"年产.*", "", core)))
     # generic descriptors are short ("新开工市级重大项目"); the length bound keeps the regex linear
-    if (len(core) <= 40 and _GENERIC_RE.match(core)) or counted and not _COMPANY_RE.search(core):
+    if (len(core) <= 40 and _GENERIC_RE.match(core)) or (counted and not _COMPANY_RE.search(core)):
         return False
     return bool(_CAPACITY_HINT_RE.search(name) or _COMPANY_RE.search(name) or _PLACE_KIND_RE.search(name))
 
@@ -109,7 +109,7 @@ def named_projects(sentence: str, following: str = "") -> list[ProjectRecord]:
         name = _clean_name(raw[cut.end():] if cut else raw).replace("等项目", "项目")
         if len(name) < 4 or not _is_named(name) or sentence[m.end():m.end() + 2] == "现场":
             continue
-        company, rest = _company(name)
+        company, _ = _company(name)
         if company is None:  # 由X公司投资建设的…项目 / X公司 15万吨/年…项目
             window = sentence[max(0, m.start() - 40):m.start() + (cut.end() if cut else 0)]
             found = list(_COMPANY_RE.finditer(window))
