@@ -302,6 +302,8 @@ class _Clause:
 
 @dataclass(frozen=True)
 class _Timing:
+    """The period a group of quantities covers, and whether it is a target (for which year)."""
+
     period: Period | None
     is_target: bool
     target_year: int | None
@@ -331,6 +333,8 @@ def _classifier(q: Quantity) -> str:
 
 
 def _sentence_facts(sentence: str, para: _Para, ctx: _DocCtx) -> list[IndicatorFact]:
+    """The facts of one sentence, group by group of quantities: its clause and subject text, the
+    subject of each quantity, the period and target flag, then one fact per quantity."""
     masked = _mask_titles(sentence)
     state = _SentenceState(segment_start=len(para.facts))
     out: list[IndicatorFact] = []
