@@ -79,7 +79,6 @@ def _long_functions() -> list[str]:
     return out
 
 
-@pytest.mark.xfail(strict=False, reason="the last long product functions are being split into named steps")
 def test_no_product_function_over_60_lines():
     long = _long_functions()
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines (split them into named steps):\n" + "\n".join(long)
