@@ -1,6 +1,6 @@
 """The published marts: the one list of them, and how parkwatch reads ``parks.duckdb``.
 
-``MARTS`` is what a publish copies, in the order listings show them; tests/unit/test_marts_list.py
+``MARTS`` is what a publish copies, in the order listings show them; tests/unit/publish/test_marts_list.py
 holds it equal to the models under ``dbt/models/marts/``.
 
 ``open_published()`` is how parkwatch itself reads ``parks.duckdb``: an in-memory DuckDB with the

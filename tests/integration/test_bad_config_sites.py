@@ -1,6 +1,6 @@
 """Broken site YAML: every bad file gives an error naming the file, the field and the reason, never
 an exception or a hang, and never stops the good sites. (The basic cases — bad kind, bad YAML
-syntax, bad URL, duplicate ids, unknown and invalid fields — are in tests/unit/test_sites.py; these
+syntax, bad URL, duplicate ids, unknown and invalid fields — are in tests/unit/sites/test_sites.py; these
 are the ones it does not cover, plus what the CLI shows.)
 
 The alias bomb, deep nesting, a directory named ``*.yaml`` and duplicate keys were holes in

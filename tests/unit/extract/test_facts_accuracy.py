@@ -19,7 +19,7 @@ from parkwatch.extract.facts import extract_file, extract_policy
 from parkwatch.extract.text import clean_text
 from tests.helpers.scoring import score
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GOLD_DIR = ROOT / "tests" / "gold"
 SEED_DIRS = [ROOT.parent / "shared" / "seeds", ROOT / ".." / "shared" / "seeds"]
 GOLD = sorted(GOLD_DIR.glob("seed_*.json"))

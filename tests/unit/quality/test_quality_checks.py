@@ -7,7 +7,7 @@ import pytest
 from parkwatch.quality.checks import document_checks, parts_vs_total, shares_sum_to_100, written_tolerance
 from parkwatch.quality.rederive import matches_raw, rederive
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
 
 
 def seed_facts(prefix: str) -> list[dict]:

@@ -15,7 +15,7 @@ from parkwatch.portal import Portal
 from tests.helpers.http import fetch
 
 SITE = "qingchuan-gov"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PROXY = "module/web/jpage/dataproxy.jsp"
 
 

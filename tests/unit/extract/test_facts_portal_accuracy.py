@@ -18,7 +18,7 @@ from parkwatch.extract import parse_document
 from parkwatch.extract.facts import extract_indicators
 from tests.helpers.scoring import score
 
-GOLD = Path(__file__).resolve().parents[1] / "gold" / "portal.json"
+GOLD = Path(__file__).resolve().parents[2] / "gold" / "portal.json"
 # first measurement, before any tuning on these pages: P 0.981 R 0.978 F1 0.980, attribution lenient 0.914,
 # period 0.927, target 0.993. Floors sit a little under what the extractor reaches now.
 FLOORS = {"precision": 0.95, "recall": 0.95, "f1": 0.95, "attribution_lenient": 0.95, "period": 0.93,

@@ -16,7 +16,7 @@ from parkwatch.portal import PARKS, Portal
 from parkwatch.portal.content import SITES
 from tests.helpers.http import fetch
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HREF = re.compile(r'href="([^"#]+)"')
 
 

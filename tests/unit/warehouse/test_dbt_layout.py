@@ -19,7 +19,7 @@ from parkwatch.crawl import reasons
 from parkwatch.crawl.reasons import NO_RETRY, SKIP_REASONS
 from parkwatch.extract.rows import INDICATOR_FIELDS
 
-DBT = Path(__file__).resolve().parents[2] / "dbt"
+DBT = Path(__file__).resolve().parents[3] / "dbt"
 MODELS = DBT / "models"
 
 

@@ -18,7 +18,7 @@ import yaml
 
 from parkwatch.orchestration import up
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 THIS = Path(__file__).resolve().relative_to(ROOT).as_posix()  # holds the patterns themselves
 
 # ---------------------------------------------------------------- 1. no secret in the repository

@@ -12,8 +12,8 @@ and ``parkwatch.extract.facts.extract_file`` (``parkwatch extract``).
 The short run (part of ``make test``) takes a few seconds. The long run repeats the Hypothesis fuzz
 with thousands of examples over every page::
 
-    .venv/bin/python -m pytest -m fuzz_long tests/unit/test_fuzz_extract.py tests/unit/test_property_numbers.py
-    # or: PARKWATCH_FUZZ_LONG=1 .venv/bin/python -m pytest tests/unit/test_fuzz_extract.py
+    .venv/bin/python -m pytest -m fuzz_long tests/unit/extract/test_fuzz_extract.py tests/unit/extract/test_property_numbers.py
+    # or: PARKWATCH_FUZZ_LONG=1 .venv/bin/python -m pytest tests/unit/extract/test_fuzz_extract.py
 """
 from __future__ import annotations
 

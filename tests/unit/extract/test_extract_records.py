@@ -16,7 +16,7 @@ from parkwatch.extract.facts.records import IndicatorFact, PolicyRecord, Project
 from parkwatch.extract.lexicon import patterns
 from parkwatch.extract.rows import INDICATOR_FIELDS, POLICY_FIELDS, PROJECT_FIELDS, parse_page
 
-PACKAGE = Path(__file__).resolve().parents[2] / "parkwatch"
+PACKAGE = Path(__file__).resolve().parents[3] / "parkwatch"
 LEXICON = PACKAGE / "extract" / "lexicon"
 
 # the `parkwatch extract --format jsonl` object, key for key (docs/extract.md)
