@@ -6,6 +6,7 @@ manifests, no list profiles, no politeness state, no middlewares of ours. It use
 per-host concurrency, delay, timeout, robots.txt rule and Twisted reactor as our crawl of that
 site, so the difference is what our spider and landing cost. It writes the URLs it fetched.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,17 +45,20 @@ def settings_for(site) -> Settings:
     from scrapers.run import politeness_settings
 
     settings = Settings()
-    settings.setdict({
-        "ROBOTSTXT_OBEY": True,
-        **politeness_settings(site),
-        "DEPTH_LIMIT": 0,
-        "LOG_LEVEL": "INFO",
-        "TELNETCONSOLE_ENABLED": False,
-        "COOKIES_ENABLED": False,
-        "HTTPERROR_ALLOW_ALL": True,
-        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
-    }, priority="project")
+    settings.setdict(
+        {
+            "ROBOTSTXT_OBEY": True,
+            **politeness_settings(site),
+            "DEPTH_LIMIT": 0,
+            "LOG_LEVEL": "INFO",
+            "TELNETCONSOLE_ENABLED": False,
+            "COOKIES_ENABLED": False,
+            "HTTPERROR_ALLOW_ALL": True,
+            "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+            "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        },
+        priority="project",
+    )
     return settings
 
 
@@ -75,8 +79,10 @@ def main(argv=None) -> int:
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler, start_urls=starts, hosts=sorted(hosts))
     process.start()
-    Path(args.out).write_text(json.dumps({"site": site.id, "seconds": time.perf_counter() - started,
-                                          "fetched": crawler.spider.fetched}), encoding="utf-8")
+    Path(args.out).write_text(
+        json.dumps({"site": site.id, "seconds": time.perf_counter() - started, "fetched": crawler.spider.fetched}),
+        encoding="utf-8",
+    )
     return 0
 
 

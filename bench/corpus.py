@@ -4,6 +4,7 @@ Pages are rendered in this process by the portal's own CMS renderers (the bytes 
 would serve, without HTTP), written to a site registry for the crawls, or landed straight into a
 raw zone with parkwatch's own landing code for the warehouse stages.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,17 @@ def render(generated, port: int = 8700, limit_per_site: int | None = None, skip_
             resp = site.handle(Request(method="GET", path=t["path"], query={}))
             if resp.status != 200:
                 raise RuntimeError(f"{g.content.id}{t['path']}: portal answered {resp.status}")
-            pages.append(Page(site_id=g.content.id, section=t["kind"], path=t["path"], url=base.rstrip("/") + t["path"],
-                              body=resp.body, content_type=resp.content_type, published=t["published"]))
+            pages.append(
+                Page(
+                    site_id=g.content.id,
+                    section=t["kind"],
+                    path=t["path"],
+                    url=base.rstrip("/") + t["path"],
+                    body=resp.body,
+                    content_type=resp.content_type,
+                    published=t["published"],
+                )
+            )
     return pages
 
 
@@ -78,7 +88,7 @@ def land(pages: list[Page], raw_root: Path, run_tag: str, fetched_at: dt.datetim
     from parkwatch.land import ManifestLine, ManifestWriter, RawStore
 
     store = RawStore(raw_root)
-    fetched_at = fetched_at or dt.datetime(2026, 1, 15, 6, 0, tzinfo=dt.timezone.utc)
+    fetched_at = fetched_at or dt.datetime(2026, 1, 15, 6, 0, tzinfo=dt.UTC)
     by_site: dict[str, list[Page]] = {}
     for p in pages:
         by_site.setdefault(p.site_id, []).append(p)
@@ -89,12 +99,24 @@ def land(pages: list[Page], raw_root: Path, run_tag: str, fetched_at: dt.datetim
         try:
             for i, p in enumerate(site_pages):
                 sha, rel = store.put(p.body)
-                line = ManifestLine(run_id=run_id, site_id=site_id, url=p.url, section=p.section, outcome="landed",
-                                    fetched_at=(fetched_at + dt.timedelta(milliseconds=20 * i)).isoformat(
-                                        timespec="seconds"),
-                                    status=200, sha256=sha, size=len(p.body), object_path=rel,
-                                    content_type=p.content_type, final_url=p.url, logical_date=fetched_at.date().isoformat(),
-                                    park_ids=[site_id], kind="page", change="new")
+                line = ManifestLine(
+                    run_id=run_id,
+                    site_id=site_id,
+                    url=p.url,
+                    section=p.section,
+                    outcome="landed",
+                    fetched_at=(fetched_at + dt.timedelta(milliseconds=20 * i)).isoformat(timespec="seconds"),
+                    status=200,
+                    sha256=sha,
+                    size=len(p.body),
+                    object_path=rel,
+                    content_type=p.content_type,
+                    final_url=p.url,
+                    logical_date=fetched_at.date().isoformat(),
+                    park_ids=[site_id],
+                    kind="page",
+                    change="new",
+                )
                 writer.write(line)
                 n += 1
         finally:

@@ -4,6 +4,7 @@ the results files (``results.json``, ``results.md``).
 
 Nothing here knows about parkwatch; :mod:`bench.stages` does the measuring.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,11 +14,11 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 # Targets from issue #10: recorded beside each figure, never asserted.
 # (operator, bound): "ge" means the figure should be at least the bound, "le" at most.
@@ -32,9 +33,19 @@ TARGETS: dict[str, tuple[str, float]] = {
 }
 
 # The keys results.json always carries (null when a stage did not run or failed).
-REQUIRED_KEYS = ["crawl_pages_per_s", "crawl_vs_bare_ratio", "extract_pages_per_s", "extract_vs_peer_ratio",
-                 "lxml_parse_pages_per_s", "dbt_full_10k_s", "dbt_incremental_vs_full_ratio", "dbt_peak_rss_mb",
-                 "gx_1m_rows_s", "demo_e2e_s", "airflow_overhead_s"]
+REQUIRED_KEYS = [
+    "crawl_pages_per_s",
+    "crawl_vs_bare_ratio",
+    "extract_pages_per_s",
+    "extract_vs_peer_ratio",
+    "lxml_parse_pages_per_s",
+    "dbt_full_10k_s",
+    "dbt_incremental_vs_full_ratio",
+    "dbt_peak_rss_mb",
+    "gx_1m_rows_s",
+    "demo_e2e_s",
+    "airflow_overhead_s",
+]
 
 
 def summarise(values: list[float]) -> dict:
@@ -42,8 +53,13 @@ def summarise(values: list[float]) -> dict:
     vals = [float(v) for v in values if v is not None]
     if not vals:
         return {"median": None, "min": None, "max": None, "n": 0, "samples": []}
-    return {"median": statistics.median(vals), "min": min(vals), "max": max(vals), "n": len(vals),
-            "samples": [round(v, 4) for v in vals]}
+    return {
+        "median": statistics.median(vals),
+        "min": min(vals),
+        "max": max(vals),
+        "n": len(vals),
+        "samples": [round(v, 4) for v in vals],
+    }
 
 
 @dataclass
@@ -64,10 +80,16 @@ class Figure:
         if target and s["median"] is not None:
             op, bound = target
             met = s["median"] >= bound if op == "ge" else s["median"] <= bound
-        return {"key": self.key, "unit": self.unit, **s, "size": self.size, "note": self.note,
-                "scaled_from": self.scaled_from,
-                "target": (("≥ " if target[0] == "ge" else "≤ ") + f"{target[1]:g}") if target else None,
-                "target_met": met}
+        return {
+            "key": self.key,
+            "unit": self.unit,
+            **s,
+            "size": self.size,
+            "note": self.note,
+            "scaled_from": self.scaled_from,
+            "target": (("≥ " if target[0] == "ge" else "≤ ") + f"{target[1]:g}") if target else None,
+            "target_met": met,
+        }
 
 
 @dataclass
@@ -75,7 +97,7 @@ class Results:
     mode: str
     sizes: dict = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
-    extra: dict[str, dict] = field(default_factory=dict)   # supporting figures (floors, counts)
+    extra: dict[str, dict] = field(default_factory=dict)  # supporting figures (floors, counts)
     stages: dict[str, dict] = field(default_factory=dict)  # stage → {"seconds", "error", "load_before", ...}
     notes: list[str] = field(default_factory=list)
 
@@ -85,22 +107,37 @@ class Results:
 
     def as_json(self) -> dict:
         figures = {k: f.as_dict() for k, f in self.figures.items()}
-        top = {k: (round(figures[k]["median"], 4) if k in figures and figures[k]["median"] is not None else None)
-               for k in REQUIRED_KEYS}
+        top = {
+            k: (round(figures[k]["median"], 4) if k in figures and figures[k]["median"] is not None else None)
+            for k in REQUIRED_KEYS
+        }
         for k, f in figures.items():
             if k not in top:
                 top[k] = round(f["median"], 4) if f["median"] is not None else None
-        return {**top, "mode": self.mode, "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "machine": machine(), "sizes": self.sizes, "measurements": figures, "supporting": self.extra,
-                "stages": self.stages, "notes": self.notes}
+        return {
+            **top,
+            "mode": self.mode,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": machine(),
+            "sizes": self.sizes,
+            "measurements": figures,
+            "supporting": self.extra,
+            "stages": self.stages,
+            "notes": self.notes,
+        }
 
 
 def machine() -> dict:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-            "load_avg": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 # ------------------------------------------------------------------------------- measuring
+
 
 @dataclass
 class ChildRun:
@@ -111,15 +148,21 @@ class ChildRun:
     cpu_s: float = 0.0  # user + system CPU time of the child and its waited-for descendants
 
 
-def run_child(cmd: list[str], env: dict | None = None, cwd: str | Path | None = None,
-              timeout_s: float = 3600, log: Path | None = None) -> ChildRun:
+def run_child(
+    cmd: list[str],
+    env: dict | None = None,
+    cwd: str | Path | None = None,
+    timeout_s: float = 3600,
+    log: Path | None = None,
+) -> ChildRun:
     """Run ``cmd`` and measure it with the OS's accounting: ``os.wait4`` gives its rusage alone
     (ru_maxrss covers the child and the descendants it waited for), unlike RUSAGE_CHILDREN, which
     accumulates over the whole life of this process."""
     out = open(log, "w", encoding="utf-8") if log else subprocess.PIPE
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     text = ""
     try:
         if log is None:
@@ -150,8 +193,13 @@ def run_child(cmd: list[str], env: dict | None = None, cwd: str | Path | None = 
     finally:
         if log is not None and not out.closed:
             out.close()
-    return ChildRun(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024.0, returncode=proc.returncode, output=text,
-                    cpu_s=usage.ru_utime + usage.ru_stime)
+    return ChildRun(
+        seconds=seconds,
+        peak_rss_mb=usage.ru_maxrss / 1024.0,
+        returncode=proc.returncode,
+        output=text,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+    )
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -184,6 +232,7 @@ def python() -> str:
 
 
 # ------------------------------------------------------------------------------- reporting
+
 
 def _fmt(v, unit: str = "") -> str:
     if v is None:
@@ -228,14 +277,22 @@ def render_markdown(data: dict) -> str:
         met = {True: "yes", False: "**no**", None: ""}[f["target_met"]]
         rng = f"{_fmt(f['min'], f['unit'])} – {_fmt(f['max'], f['unit'])}" if f["n"] else "–"
         size = f["size"] + (f" (scaled from {f['scaled_from']})" if f.get("scaled_from") else "")
-        lines.append(f"| `{key}` | {_fmt(f['median'], f['unit'])} | {rng} | {f['n']} | {f['unit']} | {size} | "
-                     f"{f['target'] or ''} | {met} |")
-    lines += ["", "## Supporting figures", "",
-              "| figure | median | range | n | unit | what |", "|---|---:|---|---:|---|---|"]
+        lines.append(
+            f"| `{key}` | {_fmt(f['median'], f['unit'])} | {rng} | {f['n']} | {f['unit']} | {size} | "
+            f"{f['target'] or ''} | {met} |"
+        )
+    lines += [
+        "",
+        "## Supporting figures",
+        "",
+        "| figure | median | range | n | unit | what |",
+        "|---|---:|---|---:|---|---|",
+    ]
     for key, f in data["supporting"].items():
         rng = f"{_fmt(f['min'])} – {_fmt(f['max'])}" if f.get("n") else "–"
-        lines.append(f"| {key} | {_fmt(f.get('median'))} | {rng} | {f.get('n', 0)} | {f.get('unit', '')} | "
-                     f"{f.get('what', '')} |")
+        lines.append(
+            f"| {key} | {_fmt(f.get('median'))} | {rng} | {f.get('n', 0)} | {f.get('unit', '')} | {f.get('what', '')} |"
+        )
     lines += ["", "## Sizes", ""]
     for k, v in data["sizes"].items():
         lines.append(f"- **{k}**: {v}")

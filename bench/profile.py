@@ -7,6 +7,7 @@
 
 Text profiles go to ``bench/profiles/<name>.txt`` (or ``--out``), slowest call paths first.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,8 @@ def profile_extract(out_dir: Path, pages: int) -> None:
 def profile_dbt(out_dir: Path, pages: int, work: Path) -> None:
     """dbt runs its models in worker threads, which a sampling profiler of the main thread does not
     see; dbt's own per-node timings (run_results.json) say where a build's time goes."""
-    from parkwatch.warehouse import build as pw_build
+    from parkwatch import config
+    from parkwatch.warehouse import dbt_env, dbt_executable
 
     per_site = corpus.PAGES_PER_SITE
     generated = corpus.sites(max(1, -(-pages // per_site)), per_site + 2)
@@ -62,17 +64,21 @@ def profile_dbt(out_dir: Path, pages: int, work: Path) -> None:
     home = work / "dbt-profile"
     corpus.land(base, home / "raw", "T060000")
     with env_override(PARKWATCH_HOME=str(home)):
-        env = pw_build.dbt_env()
-    project = str(pw_build.config.dbt_dir())
+        env = dbt_env()
+    project = str(config.dbt_dir())
     lines = []
     for kind, args in (("full refresh", ["--full-refresh"]), ("incremental, 1% new pages", [])):
         if not args:
             corpus.land(new, home / "raw", stages.INCREMENT_RUN, fetched_at=stages._next_day())
-        run = run_child([pw_build.dbt_executable(), "build", *args, "--project-dir", project], env=env, cwd=project)
+        run = run_child([dbt_executable(), "build", *args, "--project-dir", project], env=env, cwd=project)
         timings = stages.node_timings(Path(env["DBT_TARGET_PATH"]) / "run_results.json")
-        lines += [f"## dbt build, {kind}: {run.seconds:.1f}s wall, {run.cpu_s:.1f}s CPU, "
-                  f"peak RSS {run.peak_rss_mb:.0f} MB ({len(base)} pages)", "",
-                  f"sum of node times {sum(timings.values()):.1f}s (2 threads); the rest is dbt start-up and parsing", ""]
+        lines += [
+            f"## dbt build, {kind}: {run.seconds:.1f}s wall, {run.cpu_s:.1f}s CPU, "
+            f"peak RSS {run.peak_rss_mb:.0f} MB ({len(base)} pages)",
+            "",
+            f"sum of node times {sum(timings.values()):.1f}s (2 threads); the rest is dbt start-up and parsing",
+            "",
+        ]
         lines += [f"{secs:8.2f}s  {node}" for node, secs in sorted(timings.items(), key=lambda kv: -kv[1])[:15]]
         lines.append("")
     out = out_dir / "dbt.txt"

@@ -5,6 +5,7 @@ results.md); ``--full`` (``BENCH_FULL=1 make bench``) uses the issue's sizes. Ev
 runs ``--repeats`` times (at least 3 for the committed results). Writes bench/results.json and
 bench/results.md; work files go to a temporary directory that is removed afterwards (``--keep``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,16 +24,37 @@ STAGES = ["extract", "crawl", "dbt", "gx", "demo"]
 SIZES = {
     # crawl: sites × pages per site; extract: sites × pages per site; dbt: landed pages; gx: indicator rows
     # airflow_budget_s: seconds of `airflow dags test` demo runs quick mode allows (one run at least)
-    "quick": {"crawl_sites": 4, "crawl_pages": 100, "extract_sites": 5, "extract_pages": 60,
-              "dbt_pages": 1_000, "gx_rows": 100_000, "airflow_budget_s": 300},
-    "full": {"crawl_sites": 10, "crawl_pages": 200, "extract_sites": 10, "extract_pages": 200,
-             "dbt_pages": 10_000, "gx_rows": 1_000_000, "airflow_budget_s": None},
+    "quick": {
+        "crawl_sites": 4,
+        "crawl_pages": 100,
+        "extract_sites": 5,
+        "extract_pages": 60,
+        "dbt_pages": 1_000,
+        "gx_rows": 100_000,
+        "airflow_budget_s": 300,
+    },
+    "full": {
+        "crawl_sites": 10,
+        "crawl_pages": 200,
+        "extract_sites": 10,
+        "extract_pages": 200,
+        "dbt_pages": 10_000,
+        "gx_rows": 1_000_000,
+        "airflow_budget_s": None,
+    },
 }
 OUT_DIR = Path(__file__).resolve().parent
 
 
-def run(mode: str = "quick", only: list[str] | None = None, repeats: int = 3, out_dir: Path | None = OUT_DIR,
-        work: Path | None = None, sizes: dict | None = None, keep: bool = False) -> Results:
+def run(
+    mode: str = "quick",
+    only: list[str] | None = None,
+    repeats: int = 3,
+    out_dir: Path | None = OUT_DIR,
+    work: Path | None = None,
+    sizes: dict | None = None,
+    keep: bool = False,
+) -> Results:
     """Run the selected stages; a failing stage is recorded (error in results) and the others go on."""
     sizes = {**SIZES[mode], **(sizes or {})}
     chosen = [s for s in STAGES if not only or s in only]
@@ -60,14 +82,13 @@ def run(mode: str = "quick", only: list[str] | None = None, repeats: int = 3, ou
                     stages.gx(results, work / "gx", dbt_home, sizes["gx_rows"], repeats)
                 elif name == "demo":
                     stages.demo(results, work / "demo", repeats, sizes["airflow_budget_s"])
-            except Exception as exc:  # noqa: BLE001 - record it, measure the rest
+            except Exception as exc:
                 info["error"] = f"{type(exc).__name__}: {exc}"
                 traceback.print_exc()
             info["seconds"] = round(time.perf_counter() - started, 1)
             info["load_after"] = round(os.getloadavg()[0], 2)
             results.stages[name] = info
-            print(f"bench: {name} done in {info['seconds']:.0f}s" + (" (ERROR)" if "error" in info else ""),
-                  flush=True)
+            print(f"bench: {name} done in {info['seconds']:.0f}s" + (" (ERROR)" if "error" in info else ""), flush=True)
     finally:
         if own_work and not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -81,8 +102,12 @@ def run(mode: str = "quick", only: list[str] | None = None, repeats: int = 3, ou
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--full", action="store_true", default=os.environ.get("BENCH_FULL") == "1",
-                        help="the issue's sizes (also BENCH_FULL=1)")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        default=os.environ.get("BENCH_FULL") == "1",
+        help="the issue's sizes (also BENCH_FULL=1)",
+    )
     parser.add_argument("--only", help=f"comma-separated stages of {','.join(STAGES)}")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="where results.json/results.md go")

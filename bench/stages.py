@@ -3,6 +3,7 @@ its floor measured back to back (alternating which goes first), and adds figures
 
 Stages never raise for a failing run of parkwatch itself: bench.run records the error and goes on.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,10 @@ from bench.harness import Figure, Results, env_override, python, run_child, summ
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CRAWL_DATE = "2026-01-15"
-SCRIPTED_LISTS = ("hanweb", "trs")  # CMS families whose list pages need a script to reach every page  # the generated pages span 2024-01-01 … 2025-12-31: all are published by then
+SCRIPTED_LISTS = (
+    "hanweb",
+    "trs",
+)  # CMS families whose list pages need a script to reach every page  # the generated pages span 2024-01-01 … 2025-12-31: all are published by then
 
 
 def _support(results: Results, name: str, values: list[float], unit: str, what: str) -> None:
@@ -27,6 +31,7 @@ def _support(results: Results, name: str, values: list[float], unit: str, what: 
 
 
 # ------------------------------------------------------------------------------------- crawl
+
 
 def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repeats: int, parallel: int = 2) -> None:
     """Our crawl (subprocess per site, landing on) against the bare link-following spider, same
@@ -43,16 +48,19 @@ def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repea
     truth = corpus.truth_paths(generated)
     sites_dir = work / "crawl-sites"
     ids = corpus.write_registry(generated, sites_dir)
-    results.sizes["crawl"] = (f"{len(truth)} generated detail pages on {len(ids)} sites × {pages_per_site} "
-                              f"(CMS families {sorted({g.content.cms for g in generated})}; Hanweb and TRS left out: "
-                              f"their lists need a script, which a bare link-follower cannot run), {parallel} site "
-                              "crawls at a time, per-host concurrency 4, delay 0")
+    results.sizes["crawl"] = (
+        f"{len(truth)} generated detail pages on {len(ids)} sites × {pages_per_site} "
+        f"(CMS families {sorted({g.content.cms for g in generated})}; Hanweb and TRS left out: "
+        f"their lists need a script, which a bare link-follower cannot run), {parallel} site "
+        "crawls at a time, per-host concurrency 4, delay 0"
+    )
 
     def ours(i: int, port: int) -> tuple[float, int, float]:
         home = work / f"crawl-ours-{i}"
         shutil.rmtree(home, ignore_errors=True)
-        with env_override(PARKWATCH_HOME=str(home), PARKWATCH_SITES_DIR=str(sites_dir),
-                          PARKWATCH_PORTAL_PORT=str(port)):
+        with env_override(
+            PARKWATCH_HOME=str(home), PARKWATCH_SITES_DIR=str(sites_dir), PARKWATCH_PORTAL_PORT=str(port)
+        ):
             seconds, summaries = timed(lambda: crawl_sites(ids, CRAWL_DATE, parallel=parallel))
         errors = [f"{s['site_id']}: {s['error']}" for s in summaries if s.get("error")]
         if errors:
@@ -70,8 +78,22 @@ def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repea
 
         def one(site_id: str):
             out = out_dir / f"{site_id}.json"
-            run = run_child([python(), "-m", "bench.bare_spider", "--site", site_id, "--sites-dir", str(sites_dir),
-                             "--out", str(out)], env=env, cwd=PROJECT_ROOT, log=out_dir / f"{site_id}.log")
+            run = run_child(
+                [
+                    python(),
+                    "-m",
+                    "bench.bare_spider",
+                    "--site",
+                    site_id,
+                    "--sites-dir",
+                    str(sites_dir),
+                    "--out",
+                    str(out),
+                ],
+                env=env,
+                cwd=PROJECT_ROOT,
+                log=out_dir / f"{site_id}.log",
+            )
             if run.returncode != 0 or not out.exists():
                 raise RuntimeError(f"bare spider {site_id} exited {run.returncode}: {run.output[-1500:]}")
             return json.loads(out.read_text(encoding="utf-8"))
@@ -95,14 +117,31 @@ def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repea
             ratios.append((n_o / t_o) / (n_b / t_b))
             cover.append(min(n_o, n_b) / len(truth))
             results.stages.setdefault("crawl_runs", {"seconds": 0})
-            print(f"  crawl {i + 1}/{repeats}: ours {n_o} pages in {t_o:.1f}s ({req_o} requests), "
-                  f"bare {n_b} pages in {t_b:.1f}s ({req_b} requests)", flush=True)
+            print(
+                f"  crawl {i + 1}/{repeats}: ours {n_o} pages in {t_o:.1f}s ({req_o} requests), "
+                f"bare {n_b} pages in {t_b:.1f}s ({req_b} requests)",
+                flush=True,
+            )
         results.stages.pop("crawl_runs", None)
     size = f"{len(truth)} pages"
-    results.add(Figure("crawl_pages_per_s", "pages/s", ours_rate, size,
-                       note="detail pages landed per second of wall time, subprocess start-up included"))
-    results.add(Figure("crawl_vs_bare_ratio", "ratio", ratios, size,
-                       note="our pages/s over the bare spider's pages/s, pairs run back to back"))
+    results.add(
+        Figure(
+            "crawl_pages_per_s",
+            "pages/s",
+            ours_rate,
+            size,
+            note="detail pages landed per second of wall time, subprocess start-up included",
+        )
+    )
+    results.add(
+        Figure(
+            "crawl_vs_bare_ratio",
+            "ratio",
+            ratios,
+            size,
+            note="our pages/s over the bare spider's pages/s, pairs run back to back",
+        )
+    )
     _support(results, "bare_crawl_pages_per_s", bare_rate, "pages/s", "bare Scrapy link-follower (the crawl floor)")
     _support(results, "crawl_coverage", cover, "share", "detail pages reached by both spiders / pages generated")
 
@@ -113,6 +152,7 @@ def _key(url: str) -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------------------------- extract
+
 
 def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -> None:
     """Our per-page parse (what the warehouse runs: decode, document, indicator/project/policy facts,
@@ -126,8 +166,10 @@ def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -
 
     pages = corpus.render(corpus.sites(n_sites, pages_per_site))
     total_bytes = sum(len(p.body) for p in pages)
-    results.sizes["extract"] = (f"{len(pages)} generated pages ({n_sites} sites × {pages_per_site}, all five CMS "
-                                f"families, {total_bytes / len(pages) / 1024:.1f} KB each on average), one thread")
+    results.sizes["extract"] = (
+        f"{len(pages)} generated pages ({n_sites} sites × {pages_per_site}, all five CMS "
+        f"families, {total_bytes / len(pages) / 1024:.1f} KB each on average), one thread"
+    )
 
     def ours_page(p):
         parse_page(p.url, p.body, p.url, p.content_type)
@@ -162,25 +204,64 @@ def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -
             wall[name].append(len(pages) / (time.perf_counter() - wall0))
         if peer_page:
             ratios.append(rates["ours"][-1] / rates["peer"][-1])
-        print(f"  extract {i + 1}/{repeats}: " + ", ".join(
-            f"{k} {v[-1]:.0f} pages/cpu-s ({wall[k][-1]:.0f}/s wall)" for k, v in rates.items()), flush=True)
+        print(
+            f"  extract {i + 1}/{repeats}: "
+            + ", ".join(f"{k} {v[-1]:.0f} pages/cpu-s ({wall[k][-1]:.0f}/s wall)" for k, v in rates.items()),
+            flush=True,
+        )
     size = f"{len(pages)} pages"
-    results.add(Figure("extract_pages_per_s", "pages/s", rates["ours"], size,
-                       note="parkwatch.extract.rows.parse_page (decode + document + indicator, project and policy "
-                            "facts + JSON rows), one thread, pages per CPU-second (process_time)"))
-    results.add(Figure("lxml_parse_pages_per_s", "pages/s", rates["lxml"], size,
-                       note="lxml.html.fromstring(bytes), pages per CPU-second"))
-    _support(results, "extract_wall_pages_per_s", wall["ours"], "pages/s",
-             "parse_page per second of wall time (what a loaded machine gives)")
+    results.add(
+        Figure(
+            "extract_pages_per_s",
+            "pages/s",
+            rates["ours"],
+            size,
+            note="parkwatch.extract.rows.parse_page (decode + document + indicator, project and policy "
+            "facts + JSON rows), one thread, pages per CPU-second (process_time)",
+        )
+    )
+    results.add(
+        Figure(
+            "lxml_parse_pages_per_s",
+            "pages/s",
+            rates["lxml"],
+            size,
+            note="lxml.html.fromstring(bytes), pages per CPU-second",
+        )
+    )
+    _support(
+        results,
+        "extract_wall_pages_per_s",
+        wall["ours"],
+        "pages/s",
+        "parse_page per second of wall time (what a loaded machine gives)",
+    )
     if peer_page:
-        results.add(Figure("extract_vs_peer_ratio", "ratio", ratios, size,
-                           note="our pages per CPU-second over trafilatura.extract + jionlp.ner.extract_money's, paired"))
-        _support(results, "peer_pages_per_s", rates["peer"], "pages/s",
-                 "trafilatura.extract (main text) then jionlp.ner.extract_money on it, per CPU-second")
+        results.add(
+            Figure(
+                "extract_vs_peer_ratio",
+                "ratio",
+                ratios,
+                size,
+                note="our pages per CPU-second over trafilatura.extract + jionlp.ner.extract_money's, paired",
+            )
+        )
+        _support(
+            results,
+            "peer_pages_per_s",
+            rates["peer"],
+            "pages/s",
+            "trafilatura.extract (main text) then jionlp.ner.extract_money on it, per CPU-second",
+        )
     else:
         results.notes.append("extract_vs_peer_ratio: trafilatura/jionlp not installed (`uv sync --group bench`)")
-    _support(results, "doc_indicators_pages_per_s", rates["doc_facts"], "pages/s",
-             "parse_document + extract_indicators only (no projects, policy, JSON), per CPU-second")
+    _support(
+        results,
+        "doc_indicators_pages_per_s",
+        rates["doc_facts"],
+        "pages/s",
+        "parse_document + extract_indicators only (no projects, policy, JSON), per CPU-second",
+    )
 
 
 def _peer():
@@ -210,7 +291,8 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
     """``dbt build --full-refresh`` over a raw zone of ``n_pages`` landed pages, then ``dbt build``
     after 1% new pages land; both measured by the OS (wall time, peak RSS of the dbt process).
     Returns the warehouse home (its build.duckdb feeds the validation stage)."""
-    from parkwatch.warehouse import build as pw_build
+    from parkwatch import config
+    from parkwatch.warehouse import dbt_env, dbt_executable
 
     per_site = corpus.PAGES_PER_SITE
     n_sites = max(1, -(-n_pages // per_site))
@@ -222,14 +304,16 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
     shutil.rmtree(home, ignore_errors=True)
     raw = home / "raw"
     corpus.land(base, raw, "T060000")
-    results.sizes["dbt"] = (f"{len(base)} landed pages ({n_sites} generated sites, all CMS families), then "
-                            f"{len(new)} new pages ({len(new) / len(base):.0%}); dbt-duckdb threads 2; the raw zone "
-                            "is landed with parkwatch.land directly (pages only, no list pages)")
+    results.sizes["dbt"] = (
+        f"{len(base)} landed pages ({n_sites} generated sites, all CMS families), then "
+        f"{len(new)} new pages ({len(new) / len(base):.0%}); dbt-duckdb threads 2; the raw zone "
+        "is landed with parkwatch.land directly (pages only, no list pages)"
+    )
 
     with env_override(PARKWATCH_HOME=str(home)):
-        env = pw_build.dbt_env()
-        exe = pw_build.dbt_executable()
-    project = str(pw_build.config.dbt_dir())
+        env = dbt_env()
+        exe = dbt_executable()
+    project = str(config.dbt_dir())
 
     nodes: dict[str, dict[str, list[float]]] = {"full": {}, "incremental": {}}
 
@@ -250,15 +334,17 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
         run_i, parsed_i = dbt_build(False, f"incremental-{i}")
         for run, what in ((run_f, "full"), (run_i, "incremental")):
             if run.returncode != 0:
-                problems.append(f"dbt build ({what}, run {i + 1}) exited {run.returncode}: "
-                                + _tail_error(run.output))
+                problems.append(f"dbt build ({what}, run {i + 1}) exited {run.returncode}: " + _tail_error(run.output))
         cpu.append(run_f.cpu_s)
         full_s.append(run_f.seconds)
         inc_s.append(run_i.seconds)
         ratios.append(run_i.seconds / run_f.seconds)
         rss += [run_f.peak_rss_mb, run_i.peak_rss_mb]
-        print(f"  dbt {i + 1}/{repeats}: full {run_f.seconds:.1f}s (parsed {parsed_f}, {run_f.peak_rss_mb:.0f} MB), "
-              f"incremental {run_i.seconds:.1f}s (parsed {parsed_i}, {run_i.peak_rss_mb:.0f} MB)", flush=True)
+        print(
+            f"  dbt {i + 1}/{repeats}: full {run_f.seconds:.1f}s (parsed {parsed_f}, {run_f.peak_rss_mb:.0f} MB), "
+            f"incremental {run_i.seconds:.1f}s (parsed {parsed_i}, {run_i.peak_rss_mb:.0f} MB)",
+            flush=True,
+        )
     scale = full_size / len(base)
     note = "wall time of `dbt build --full-refresh` (seeds, every model, every test)"
     if problems:
@@ -268,18 +354,47 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
     else:
         # Below the full size, the incremental build run right after stands for dbt's fixed cost
         # (start-up, seeds, every other model and test) and only the rest is scaled to the full size.
-        results.add(Figure("dbt_full_10k_s", "s", [f + (f - i) * (scale - 1) for f, i in zip(full_s, inc_s)],
-                           f"{full_size} pages", note=note,
-                           scaled_from=f"{len(base)} pages: the incremental build as fixed cost, the rest × {scale:g}"))
-        _support(results, "dbt_full_10k_s_linear", [f * scale for f in full_s], "s",
-                 f"{full_size} pages as {len(base)} pages × {scale:g} (an upper bound: scales dbt's fixed cost too)")
-    results.add(Figure("dbt_incremental_vs_full_ratio", "ratio", ratios, f"{len(base)} + {len(new)} pages",
-                       note="`dbt build` after 1% new pages over the full refresh before it, paired"
-                            + ("" if scale == 1 else "; at this size dbt's fixed cost weighs more than at "
-                                                     f"{full_size} pages (BENCH_FULL=1 measures that)")))
-    results.add(Figure("dbt_peak_rss_mb", "MB", [max(rss[k:k + 2]) for k in range(0, len(rss), 2)],
-                       f"{len(base)} pages", note="largest resident set of the dbt process (os.wait4 ru_maxrss), "
-                                                  "Python models run inside it"))
+        results.add(
+            Figure(
+                "dbt_full_10k_s",
+                "s",
+                [f + (f - i) * (scale - 1) for f, i in zip(full_s, inc_s)],
+                f"{full_size} pages",
+                note=note,
+                scaled_from=f"{len(base)} pages: the incremental build as fixed cost, the rest × {scale:g}",
+            )
+        )
+        _support(
+            results,
+            "dbt_full_10k_s_linear",
+            [f * scale for f in full_s],
+            "s",
+            f"{full_size} pages as {len(base)} pages × {scale:g} (an upper bound: scales dbt's fixed cost too)",
+        )
+    results.add(
+        Figure(
+            "dbt_incremental_vs_full_ratio",
+            "ratio",
+            ratios,
+            f"{len(base)} + {len(new)} pages",
+            note="`dbt build` after 1% new pages over the full refresh before it, paired"
+            + (
+                ""
+                if scale == 1
+                else "; at this size dbt's fixed cost weighs more than at "
+                f"{full_size} pages (BENCH_FULL=1 measures that)"
+            ),
+        )
+    )
+    results.add(
+        Figure(
+            "dbt_peak_rss_mb",
+            "MB",
+            [max(rss[k : k + 2]) for k in range(0, len(rss), 2)],
+            f"{len(base)} pages",
+            note="largest resident set of the dbt process (os.wait4 ru_maxrss), Python models run inside it",
+        )
+    )
     _support(results, "dbt_full_s_measured", full_s, "s", f"full refresh at {len(base)} pages, unscaled")
     _support(results, "dbt_incremental_s", inc_s, "s", f"incremental build, {len(new)} new pages")
     _support(results, "dbt_full_cpu_s", cpu, "s", f"CPU time (user + system) of the full refresh at {len(base)} pages")
@@ -304,7 +419,7 @@ def node_timings(run_results: Path) -> dict[str, float]:
 def prepare_build(work: Path, n_pages: int) -> Path:
     """A built warehouse (for the validation stage when the dbt stage did not run): ``n_pages``
     landed generated pages and one ``dbt build``, not measured."""
-    from parkwatch.warehouse import build as pw_build
+    from parkwatch.warehouse import run_dbt
 
     per_site = corpus.PAGES_PER_SITE
     pages = corpus.render(corpus.sites(max(1, -(-n_pages // per_site)), per_site))[:n_pages]
@@ -312,14 +427,14 @@ def prepare_build(work: Path, n_pages: int) -> Path:
     shutil.rmtree(home, ignore_errors=True)
     corpus.land(pages, home / "raw", "T060000")
     with env_override(PARKWATCH_HOME=str(home)):
-        pw_build.run_dbt("build", log_name="dbt_build")
+        run_dbt("build", log_name="dbt_build")
     return home
 
 
 def _next_day():
     import datetime as dt
 
-    return dt.datetime(2026, 1, 16, 6, 0, tzinfo=dt.timezone.utc)
+    return dt.datetime(2026, 1, 16, 6, 0, tzinfo=dt.UTC)
 
 
 def _tail_error(output: str) -> str:
@@ -328,6 +443,7 @@ def _tail_error(output: str) -> str:
 
 
 # ------------------------------------------------------------------------------------- validation
+
 
 def gx(results: Results, work: Path, source_home: Path, rows: int, repeats: int, full_rows: int = 1_000_000) -> None:
     """``parkwatch.quality.validate.validate()`` (every suite, Data Docs) on a build whose
@@ -341,9 +457,11 @@ def gx(results: Results, work: Path, source_home: Path, rows: int, repeats: int,
     big = _gx_home(work / "gx-home", source_home)
     real, copies, got = replicate_indicators(big / "build.duckdb", rows)
     small = _gx_home(work / "gx-home-small", source_home) if got < full_rows and real < got else None
-    results.sizes["gx"] = (f"{got:,} indicator rows ({real:,} real rows from the dbt stage × {copies}, keys "
-                           "suffixed), plus that build's policies and consistency checks; every suite, Data Docs"
-                           + (f"; also the {real:,} real rows alone, for the fixed cost" if small else ""))
+    results.sizes["gx"] = (
+        f"{got:,} indicator rows ({real:,} real rows from the dbt stage × {copies}, keys "
+        "suffixed), plus that build's policies and consistency checks; every suite, Data Docs"
+        + (f"; also the {real:,} real rows alone, for the fixed cost" if small else "")
+    )
     seconds, small_s, scaled, rss, outcome = [], [], [], [], []
     for i in range(repeats):
         data, run = _gx_run(big, work / f"gx-{i}.log")
@@ -363,11 +481,24 @@ def gx(results: Results, work: Path, source_home: Path, rows: int, repeats: int,
     note = "validate(): frames from DuckDB, prepare_indicators, the error and warn suites, Data Docs"
     if not outcome[-1]["success"]:
         note += "; validation reported failures (the figure still times the whole run): " + "; ".join(
-            outcome[-1]["failed"][:3])
-    results.add(Figure("gx_1m_rows_s", "s", scaled, f"{full_rows:,} rows", note=note,
-                       scaled_from=None if got == full_rows else (
-                           f"{got:,} and {real:,} rows: fixed cost + cost per row, paired per repeat" if small
-                           else f"{got:,} rows × {full_rows / got:g}, linear")))
+            outcome[-1]["failed"][:3]
+        )
+    results.add(
+        Figure(
+            "gx_1m_rows_s",
+            "s",
+            scaled,
+            f"{full_rows:,} rows",
+            note=note,
+            scaled_from=None
+            if got == full_rows
+            else (
+                f"{got:,} and {real:,} rows: fixed cost + cost per row, paired per repeat"
+                if small
+                else f"{got:,} rows × {full_rows / got:g}, linear"
+            ),
+        )
+    )
     _support(results, "gx_s_measured", seconds, "s", f"validate() at {got:,} rows, unscaled")
     if small:
         _support(results, "gx_s_real_rows", small_s, "s", f"validate() at {real:,} rows (the fixed cost, mostly)")
@@ -384,12 +515,16 @@ def _gx_home(home: Path, source_home: Path) -> Path:
 def _gx_run(home: Path, log: Path):
     shutil.rmtree(home / "gx", ignore_errors=True)
     shutil.rmtree(home / "runs", ignore_errors=True)
-    run = run_child([python(), "-m", "bench.gx_child", "--home", str(home)], cwd=PROJECT_ROOT,
-                    env={**os.environ, "PARKWATCH_HOME": str(home)}, log=log)
+    run = run_child(
+        [python(), "-m", "bench.gx_child", "--home", str(home)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PARKWATCH_HOME": str(home)},
+        log=log,
+    )
     line = [ln for ln in run.output.splitlines() if ln.startswith("BENCH_GX ")]
     if run.returncode != 0 or not line:
         raise RuntimeError(f"validation child exited {run.returncode}: {run.output[-1500:]}")
-    return json.loads(line[-1][len("BENCH_GX "):]), run
+    return json.loads(line[-1][len("BENCH_GX ") :]), run
 
 
 def replicate_indicators(db: Path, rows: int) -> tuple[int, int, int]:
@@ -414,6 +549,7 @@ def replicate_indicators(db: Path, rows: int) -> tuple[int, int, int]:
 
 # ------------------------------------------------------------------------------------- end to end
 
+
 def demo(results: Results, work: Path, repeats: int, airflow_budget_s: float | None = None) -> None:
     """``parkwatch demo --no-airflow`` (= `parkwatch run` on the demo portal) and ``parkwatch demo``
     (through `airflow dags test`), each on a fresh warehouse, paired back to back.
@@ -432,8 +568,7 @@ def demo(results: Results, work: Path, repeats: int, airflow_budget_s: float | N
         env["PARKWATCH_HOME"] = str(home)
         run = run_child(args, env=env, cwd=PROJECT_ROOT, log=work / f"demo-{name}-{i}.log", timeout_s=1800)
         if run.returncode != 0:
-            raise RuntimeError(f"`parkwatch {' '.join(args[1:])}` exited {run.returncode}: "
-                               + _tail_error(run.output))
+            raise RuntimeError(f"`parkwatch {' '.join(args[1:])}` exited {run.returncode}: " + _tail_error(run.output))
         return run
 
     work.mkdir(parents=True, exist_ok=True)
@@ -444,8 +579,9 @@ def demo(results: Results, work: Path, repeats: int, airflow_budget_s: float | N
         line = f"  demo {i + 1}/{repeats}: direct {d.seconds:.1f}s"
         spent = sum(via_airflow)
         next_cost = max(via_airflow) if via_airflow else 0
-        if airflow_error is None and (airflow_budget_s is None or not via_airflow
-                                      or spent + next_cost <= airflow_budget_s):
+        if airflow_error is None and (
+            airflow_budget_s is None or not via_airflow or spent + next_cost <= airflow_budget_s
+        ):
             try:
                 a = one("airflow", i)
                 via_airflow.append(a.seconds)
@@ -456,16 +592,27 @@ def demo(results: Results, work: Path, repeats: int, airflow_budget_s: float | N
                 airflow_error = str(exc)
                 line += ", airflow FAILED"
         print(line, flush=True)
-    results.sizes["demo"] = ("the demo portal's five hand-written sites (about 60 pages), a fresh warehouse and "
-                             "Airflow home per run (so Airflow's `db migrate` is included)")
-    results.add(Figure("demo_e2e_s", "s", direct, "demo portal",
-                       note="`parkwatch demo --no-airflow --port 0`: portal, crawl, dbt build, validate, publish"))
+    results.sizes["demo"] = (
+        "the demo portal's five hand-written sites (about 60 pages), a fresh warehouse and "
+        "Airflow home per run (so Airflow's `db migrate` is included)"
+    )
+    results.add(
+        Figure(
+            "demo_e2e_s",
+            "s",
+            direct,
+            "demo portal",
+            note="`parkwatch demo --no-airflow --port 0`: portal, crawl, dbt build, validate, publish",
+        )
+    )
     note = "`parkwatch demo --port 0` (airflow dags test) minus the direct run just before it"
     if airflow_error:
         note += f"; the Airflow run failed: {airflow_error[:300]}"
     elif len(via_airflow) < repeats:
-        note += (f"; only {len(via_airflow)} Airflow run(s): quick mode's Airflow time budget "
-                 f"({airflow_budget_s:.0f} s) was spent (BENCH_FULL=1 runs all {repeats})")
+        note += (
+            f"; only {len(via_airflow)} Airflow run(s): quick mode's Airflow time budget "
+            f"({airflow_budget_s:.0f} s) was spent (BENCH_FULL=1 runs all {repeats})"
+        )
     results.add(Figure("airflow_overhead_s", "s", overhead, "demo portal", note=note))
     _support(results, "demo_airflow_s", via_airflow, "s", "`parkwatch demo --port 0` through airflow dags test")
     _support(results, "demo_peak_rss_mb", rss, "MB", "largest resident set of one process tree in the demo (os.wait4)")

@@ -14,6 +14,7 @@ recorded again but never duplicated, and every manifest line carries the logical
 Failures are logged as `PARKWATCH ALERT` lines and posted to the webhook of the
 `parkwatch_alerts` connection when it exists. Logic lives in `parkwatch.pipeline`.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,9 +34,15 @@ from parkwatch.orchestration.assets import RAW_PAGES
     max_active_runs=1,
     tags=["parkwatch", "crawl"],
     doc_md=__doc__,
-    default_args={"owner": "parkwatch", "retries": 3, "retry_delay": timedelta(minutes=1),
-                  "retry_exponential_backoff": True, "max_retry_delay": timedelta(minutes=30),
-                  "queue": CRAWL_QUEUE, "on_failure_callback": on_failure},
+    default_args={
+        "owner": "parkwatch",
+        "retries": 3,
+        "retry_delay": timedelta(minutes=1),
+        "retry_exponential_backoff": True,
+        "max_retry_delay": timedelta(minutes=30),
+        "queue": CRAWL_QUEUE,
+        "on_failure_callback": on_failure,
+    },
 )
 def parkwatch_crawl():
     @task

@@ -13,6 +13,7 @@ queue, because DuckDB allows a single writer. Without a manifest the dbt part fa
 single `dbt_build` task (a warning is logged). Failures are logged as alerts and posted to
 the webhook of the `parkwatch_alerts` connection when it exists.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,8 +35,14 @@ from parkwatch.orchestration.cosmos import dbt_macros, dbt_task_group
     tags=["parkwatch", "warehouse", "dbt"],
     doc_md=__doc__,
     user_defined_macros=dbt_macros(),
-    default_args={"owner": "parkwatch", "retries": 1, "retry_delay": timedelta(minutes=1),
-                  "pool": "warehouse", "queue": WAREHOUSE_QUEUE, "on_failure_callback": on_failure},
+    default_args={
+        "owner": "parkwatch",
+        "retries": 1,
+        "retry_delay": timedelta(minutes=1),
+        "pool": "warehouse",
+        "queue": WAREHOUSE_QUEUE,
+        "on_failure_callback": on_failure,
+    },
 )
 def parkwatch_transform():
     @task

@@ -5,6 +5,7 @@ variable later still sees it); defaults suit a fresh clone. :data:`VARIABLES` is
 (the README's Configuration table is tested equal to it). Tests read their own ``PARKWATCH_FUZZ_*``,
 ``PARKWATCH_TEST_*`` and ``PARKWATCH_UP_BUDGET_S`` variables themselves: they are not product settings.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,18 +18,23 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "PARKWATCH_HOME": ("`./warehouse`", "raw zone, build and published DuckDB files, run log, logs"),
     "PARKWATCH_SITES_DIR": ("`./sites`", "site registry"),
     "PARKWATCH_PORTAL_PORT": ("`8700`", "port of the demo portal the demo sites point at"),
-    "PARKWATCH_CRAWL_PARALLEL": ("CPU count, at most 4",
-                                 "sites crawled at once by `parkwatch crawl` / `parkwatch run`"),
-    "PARKWATCH_BUILD_DB": ("`<PARKWATCH_HOME>/build.duckdb`",
-                           "dbt's working database; parkwatch sets it for every dbt run (read by `dbt/profiles.yml`)"),
-    "PARKWATCH_RAW_DIR": ("`<PARKWATCH_HOME>/raw`",
-                          "the raw zone as dbt sees it; parkwatch sets it for every dbt run"),
+    "PARKWATCH_CRAWL_PARALLEL": (
+        "CPU count, at most 4",
+        "sites crawled at once by `parkwatch crawl` / `parkwatch run`",
+    ),
+    "PARKWATCH_BUILD_DB": (
+        "`<PARKWATCH_HOME>/build.duckdb`",
+        "dbt's working database; parkwatch sets it for every dbt run (read by `dbt/profiles.yml`)",
+    ),
+    "PARKWATCH_RAW_DIR": ("`<PARKWATCH_HOME>/raw`", "the raw zone as dbt sees it; parkwatch sets it for every dbt run"),
     "PARKWATCH_DBT_MANIFEST": ("`dbt/target/manifest.json`", "the dbt manifest Cosmos renders the transform DAG from"),
     "PARKWATCH_WORKER_NAME": ("the host name", "the name an Airflow worker shows in the UI (e.g. `crawl-1`)"),
     "PARKWATCH_AIRFLOW_HOST": ("`127.0.0.1`", "address `make up` binds the Airflow API/UI to (`0.0.0.0` exposes it)"),
     "PARKWATCH_AIRFLOW_PORT": ("`8080`", "Airflow API/UI port of `make up`"),
-    "PARKWATCH_ALERTS_CONN": ("empty (no webhook)",
-                              "docker compose only: the failure webhook, passed on as `AIRFLOW_CONN_PARKWATCH_ALERTS`"),
+    "PARKWATCH_ALERTS_CONN": (
+        "empty (no webhook)",
+        "docker compose only: the failure webhook, passed on as `AIRFLOW_CONN_PARKWATCH_ALERTS`",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """The steps as plain functions: the CLI and the Airflow DAGs call these, nothing else."""
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,12 @@ def site_ids() -> list[str]:
     return [s.id for s in sites]
 
 
-def crawl(logical_date: str | None = None, sites: list[str] | None = None, progress: Progress | None = None,
-          on_done: Callable[[dict], None] | None = None) -> list[dict]:
+def crawl(
+    logical_date: str | None = None,
+    sites: list[str] | None = None,
+    progress: Progress | None = None,
+    on_done: Callable[[dict], None] | None = None,
+) -> list[dict]:
     """Crawl ``sites`` (default: every valid site) and record one run per site. ``progress(site_id, counts)``
     is called while a site crawls and ``on_done(summary)`` when it has finished (the CLI's live table)."""
     summaries = crawl_sites(site_ids() if sites is None else sites, logical_date, progress=progress, on_done=on_done)
@@ -47,8 +52,9 @@ def require_build_db() -> None:
     """Validate and publish read ``build.duckdb``; without it (no build yet, or PARKWATCH_HOME
     mistyped) fail naming the path, before the lock could create an empty warehouse there."""
     if not config.build_db().exists():
-        raise FileNotFoundError(f"{config.build_db()} does not exist (PARKWATCH_HOME={config.home()}): "
-                                "run `parkwatch build` first")
+        raise FileNotFoundError(
+            f"{config.build_db()} does not exist (PARKWATCH_HOME={config.home()}): run `parkwatch build` first"
+        )
 
 
 def validate_step(today: str | None = None) -> dict:
@@ -102,6 +108,11 @@ def crawl_summary(logical_date: str, summaries: list[dict]) -> dict:
     empty entry), and the day's totals: what the crawl DAG's last task reports."""
     done = [s for s in summaries if s]
     for s in done:
-        log.info("crawl health %s: landed %s, new %s, failed %s",
-                 s["site_id"], s["pages_landed"], s["pages_new"], s["failed"])
+        log.info(
+            "crawl health %s: landed %s, new %s, failed %s",
+            s["site_id"],
+            s["pages_landed"],
+            s["pages_new"],
+            s["failed"],
+        )
     return {"logical_date": logical_date, "sites": len(done), "pages_landed": sum(s["pages_landed"] for s in done)}

@@ -1,5 +1,6 @@
 """Downloader middlewares: the site guard (own hosts, no private addresses) and retries with backoff.
 The reasons a failed download is recorded under live in :mod:`parkwatch.crawl.reasons`."""
+
 from __future__ import annotations
 
 import asyncio

@@ -4,6 +4,7 @@ Bodies are stored content-addressed before their manifest line is written, so a 
 at bytes that are not there. Whether a page is new, revised or unchanged is decided here, against
 the site's state derived from earlier manifests (and updated as this run lands pages).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -47,8 +48,13 @@ class LandingPipeline:
 
     def _record(self, spider, item, stored):
         fields = {k: v for k, v in item.items() if k in _LINE_FIELDS and v is not None}
-        line = ManifestLine(run_id=spider.run_id, site_id=spider.site.id, logical_date=spider.logical_date,
-                            park_ids=list(spider.site.parks), **fields)
+        line = ManifestLine(
+            run_id=spider.run_id,
+            site_id=spider.site.id,
+            logical_date=spider.logical_date,
+            park_ids=list(spider.site.parks),
+            **fields,
+        )
         prev = spider.state.latest(line.url) if line.kind != "list" else None
         if line.kind == "page" and not line.list_date and line.url in spider.plan.listed:
             line.list_title, line.list_date = spider.plan.listed[line.url]

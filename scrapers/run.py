@@ -5,6 +5,7 @@ inside one process. The run's raw counters land in ``<raw-root>/health/<site>/<r
 health is printed as one ``PARKWATCH_HEALTH {...}`` line at the end. Exit status 3: another crawl of
 the same site holds its lock.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,9 @@ def politeness_settings(site) -> dict:
         "AUTOTHROTTLE_ENABLED": autothrottle,
     }
     if autothrottle:
-        settings.update(AUTOTHROTTLE_START_DELAY=max(p.delay_s, 0.5), AUTOTHROTTLE_TARGET_CONCURRENCY=float(p.concurrency))
+        settings.update(
+            AUTOTHROTTLE_START_DELAY=max(p.delay_s, 0.5), AUTOTHROTTLE_TARGET_CONCURRENCY=float(p.concurrency)
+        )
     if p.delay_s == 0:
         settings["RANDOMIZE_DOWNLOAD_DELAY"] = False
     return settings
@@ -52,8 +55,11 @@ def settings_for(site) -> Settings:
     settings.set("DOWNLOAD_MAXSIZE", limits.max_bytes, priority="spider")
     settings.set("DOWNLOAD_WARNSIZE", min(limits.max_bytes, 2 * 1024 * 1024), priority="spider")
     # a backstop far above the page budget: lists + pages + attachments + robots
-    settings.set("CLOSESPIDER_PAGECOUNT", 3 * limits.max_pages + limits.max_list_pages * len(site.start_requests()) + 100,
-                 priority="spider")
+    settings.set(
+        "CLOSESPIDER_PAGECOUNT",
+        3 * limits.max_pages + limits.max_list_pages * len(site.start_requests()) + 100,
+        priority="spider",
+    )
     return settings
 
 
@@ -77,8 +83,14 @@ def main(argv=None) -> int:
         return 3
     process = CrawlerProcess(settings_for(site), install_root_handler=True)
     crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, site_id=args.site, run_id=args.run_id, raw_root=args.raw_root,
-                  logical_date=args.logical_date, sites_dir=args.sites_dir)
+    process.crawl(
+        crawler,
+        site_id=args.site,
+        run_id=args.run_id,
+        raw_root=args.raw_root,
+        logical_date=args.logical_date,
+        sites_dir=args.sites_dir,
+    )
     process.start()
     counters = read_health(RawStore(Path(args.raw_root)), site.id, args.run_id)
     health = derive(counters) if counters is not None else {}

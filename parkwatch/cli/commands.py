@@ -1,5 +1,6 @@
 """The ``parkwatch`` command: thin Typer commands over parkwatch.pipeline and friends; what they print
 for people is in :mod:`parkwatch.cli.render`."""
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,21 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="parkwatch: crawl park and government sites, build marts, validate, publish.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="parkwatch: crawl park and government sites, build marts, validate, publish.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 portal_app = typer.Typer(help="The demo portal: local sites imitating real park and government sites.")
 app.add_typer(portal_app, name="portal")
 
 
 def _setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
 
 
 def _echo_json(obj) -> None:
@@ -47,11 +54,13 @@ def _check_date(day: str | None) -> str | None:
 
 
 @portal_app.command("serve")
-def portal_serve(port: int = typer.Option(8700, help="directory port; sites share it on 127.0.1.N"),
-                 day: str | None = _date_option("portal clock YYYY-MM-DD; default: today"),
-                 sites: int = typer.Option(0, help="generated park sites to add (127.0.1.10 and up)"),
-                 pages_per_site: int = typer.Option(100, help="detail pages per generated site"),
-                 seed: int = typer.Option(0, help="generator seed (deterministic)")):
+def portal_serve(
+    port: int = typer.Option(8700, help="directory port; sites share it on 127.0.1.N"),
+    day: str | None = _date_option("portal clock YYYY-MM-DD; default: today"),
+    sites: int = typer.Option(0, help="generated park sites to add (127.0.1.10 and up)"),
+    pages_per_site: int = typer.Option(100, help="detail pages per generated site"),
+    seed: int = typer.Option(0, help="generator seed (deterministic)"),
+):
     """Serve the demo portal in the foreground (Ctrl-C stops it)."""
     from parkwatch.portal import serve
 
@@ -73,11 +82,14 @@ def _sites_to_crawl(requested: list[str] | None, all_sites: bool) -> tuple[list[
 
 
 @app.command()
-def crawl(site: list[str] = typer.Option(None, "--site", help="site id (repeatable); default: all valid sites"),
-          all_sites: bool = typer.Option(False, "--all", help="crawl every valid site (the default)"),
-          day: str | None = _date_option("the crawl's day YYYY-MM-DD (date floor, revisits, manifests' "
-                                         "logical date); default: today"),
-          as_json: bool = typer.Option(False, "--json", help="print the summaries as JSON")):
+def crawl(
+    site: list[str] = typer.Option(None, "--site", help="site id (repeatable); default: all valid sites"),
+    all_sites: bool = typer.Option(False, "--all", help="crawl every valid site (the default)"),
+    day: str | None = _date_option(
+        "the crawl's day YYYY-MM-DD (date floor, revisits, manifests' logical date); default: today"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the summaries as JSON"),
+):
     """Crawl sites (one subprocess each) into the raw zone, incrementally; print crawl health."""
     _setup_logging()
     from parkwatch import pipeline
@@ -151,8 +163,10 @@ def publish():
 
 
 @app.command()
-def run(day: str | None = _date_option("logical date YYYY-MM-DD; default: today"),
-        as_json: bool = typer.Option(False, "--json")):
+def run(
+    day: str | None = _date_option("logical date YYYY-MM-DD; default: today"),
+    as_json: bool = typer.Option(False, "--json"),
+):
     """All steps once, without a scheduler: crawl → build → validate → publish."""
     _setup_logging()
     from parkwatch import pipeline
@@ -173,8 +187,9 @@ def _start_portal(port: int, day: str):
     try:
         return Portal(port=port, today=day).start()
     except OSError:
-        typer.secho(f"port {port} is busy; the portal takes a free port (URLs differ from earlier runs)",
-                    fg="yellow", err=True)
+        typer.secho(
+            f"port {port} is busy; the portal takes a free port (URLs differ from earlier runs)", fg="yellow", err=True
+        )
         return Portal(port=0, today=day).start()
 
 
@@ -190,10 +205,13 @@ def _run_dags(day: str, portal_port: int) -> None:
 
 
 @app.command()
-def demo(airflow: bool = typer.Option(True, help="run through Airflow (`airflow dags test`)"),
-         day: str | None = _date_option("logical date YYYY-MM-DD; default: today"),
-         port: int | None = typer.Option(None, help="portal port (default PARKWATCH_PORTAL_PORT, else 8700); "
-                                                    "a free one is taken if it is busy")):
+def demo(
+    airflow: bool = typer.Option(True, help="run through Airflow (`airflow dags test`)"),
+    day: str | None = _date_option("logical date YYYY-MM-DD; default: today"),
+    port: int | None = typer.Option(
+        None, help="portal port (default PARKWATCH_PORTAL_PORT, else 8700); a free one is taken if it is busy"
+    ),
+):
     """Start the demo portal, run the DAGs on it, print what was published.
 
     The portal keeps one port across runs when it can, so page URLs (and so the marts) stay
@@ -243,10 +261,12 @@ def status(as_json: bool = typer.Option(False, "--json", help="print the state a
 
 
 @app.command()
-def export(format_: str = typer.Option("parquet", "--format", help="parquet | csv | xlsx"),
-           mart: str | None = typer.Option(None, "--mart", help="one mart (default: all, plus publish_log)"),
-           out: Path | None = typer.Option(None, "--out", help="directory (default: <PARKWATCH_HOME>/exports)"),
-           as_json: bool = typer.Option(False, "--json", help="print what was written as JSON")):
+def export(
+    format_: str = typer.Option("parquet", "--format", help="parquet | csv | xlsx"),
+    mart: str | None = typer.Option(None, "--mart", help="one mart (default: all, plus publish_log)"),
+    out: Path | None = typer.Option(None, "--out", help="directory (default: <PARKWATCH_HOME>/exports)"),
+    as_json: bool = typer.Option(False, "--json", help="print what was written as JSON"),
+):
     """Write the published marts as Parquet, CSV or one Excel workbook, from one snapshot."""
     from parkwatch.publish.export import export as do_export
     from parkwatch.publish.marts import ExportError
@@ -264,8 +284,10 @@ def export(format_: str = typer.Option("parquet", "--format", help="parquet | cs
 
 
 @app.command()
-def report(out: Path | None = typer.Option(None, "--out", help="file (default: <PARKWATCH_HOME>/report/index.html)"),
-           as_json: bool = typer.Option(False, "--json", help="print the result as JSON")):
+def report(
+    out: Path | None = typer.Option(None, "--out", help="file (default: <PARKWATCH_HOME>/report/index.html)"),
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
+):
     """Regenerate the report page from the published marts (it also runs after every publish)."""
     from parkwatch.publish.marts import NotPublished
     from parkwatch.serve.report import generate_report
@@ -301,9 +323,11 @@ def _extracted(kind: str, path: Path) -> list[dict]:
 
 
 @app.command()
-def extract(paths: list[Path] = typer.Argument(..., help="HTML or .txt files"),
-            format_: str = typer.Option("jsonl", "--format", help="only jsonl"),
-            kind: str = typer.Option("indicators", help="indicators|documents|projects|policies")):
+def extract(
+    paths: list[Path] = typer.Argument(..., help="HTML or .txt files"),
+    format_: str = typer.Option("jsonl", "--format", help="only jsonl"),
+    kind: str = typer.Option("indicators", help="indicators|documents|projects|policies"),
+):
     """Extract facts from files and print one JSON object per fact (contract in docs/extract.md)."""
     if format_ != "jsonl":
         _fail(f"unknown format {format_!r}: only jsonl")

@@ -3,6 +3,7 @@
 Every function takes the plain dicts the pipeline and ``serve.status`` return (the same dicts
 ``--json`` prints), so the commands stay thin and the rendering stays out of the pipeline.
 """
+
 from __future__ import annotations
 
 import typer
@@ -45,13 +46,17 @@ def run_summary(s: dict, seconds: float) -> None:
     v = s["last_validation"] or {}
     typer.echo("")
     typer.echo("parkwatch summary")
-    typer.echo(f"  pages crawled      {sum(c['pages_landed'] for c in latest_run.values())} "
-               f"({len(latest_run)} sites, {sum(sum(c['failed'].values()) for c in latest_run.values())} failed)")
+    typer.echo(
+        f"  pages crawled      {sum(c['pages_landed'] for c in latest_run.values())} "
+        f"({len(latest_run)} sites, {sum(sum(c['failed'].values()) for c in latest_run.values())} failed)"
+    )
     typer.echo(f"  documents          {rows.get('documents', 0)}")
     for mart in SUMMARY_MARTS:
         typer.echo(f"  {mart:<18} {rows.get(mart, 0)} rows")
-    typer.echo(f"  validation         {'passed' if v.get('success') else 'FAILED'}"
-               f" ({v.get('warnings', 0)} warnings); Data Docs {v.get('data_docs')}")
+    typer.echo(
+        f"  validation         {'passed' if v.get('success') else 'FAILED'}"
+        f" ({v.get('warnings', 0)} warnings); Data Docs {v.get('data_docs')}"
+    )
     typer.echo(f"  published          {s['published_db']}")
     typer.echo(f"  seconds            {seconds}")
 
@@ -100,11 +105,14 @@ def sites_table(sites: list[dict]) -> Table:
     for col in ("site", "state", "last good crawl", "hours", "landed", "new", "failed", "newest document"):
         table.add_column(col, justify="right" if col in ("hours", "landed", "new", "failed") else "left")
     for x in sites:
-        table.add_row(x["site_id"], f"[{STATE_COLOUR.get(x['state'], 'white')}]{x['state']}[/]",
-                      _minute(x["last_success_at"]) or "—",
-                      "" if x["hours_since_success"] is None else str(x["hours_since_success"]),
-                      *("" if x[k] is None else str(x[k]) for k in ("pages_landed", "pages_new", "pages_failed")),
-                      x["newest_document"] or "—")
+        table.add_row(
+            x["site_id"],
+            f"[{STATE_COLOUR.get(x['state'], 'white')}]{x['state']}[/]",
+            _minute(x["last_success_at"]) or "—",
+            "" if x["hours_since_success"] is None else str(x["hours_since_success"]),
+            *("" if x[k] is None else str(x[k]) for k in ("pages_landed", "pages_new", "pages_failed")),
+            x["newest_document"] or "—",
+        )
     return table
 
 
@@ -124,8 +132,10 @@ def validation(console: Console, v: dict | None) -> None:
         console.print("validation  never run")
         return
     state = "[green]passed[/green]" if v["success"] else "[red]FAILED[/red]"
-    console.print(f"validation  {state} at {v['validated_at']}, {v['warnings'] or 0} warnings"
-                  f"{'' if v['published'] else ' (not the published build)'}")
+    console.print(
+        f"validation  {state} at {v['validated_at']}, {v['warnings'] or 0} warnings"
+        f"{'' if v['published'] else ' (not the published build)'}"
+    )
     for c in v["failed_checks"]:
         console.print(f"  {c['severity']:<5} {c['suite']}: {c['check']} ({c['unexpected']} rows)")
     console.print(f"Data Docs   {v['data_docs']}")
@@ -138,8 +148,9 @@ def attention(console: Console, s: dict) -> None:
         flags = ", ".join(f"{k} {n}" for k, n in rq["by_flag"].items())
         console.print(f"review queue {rq['total']} rows{' (' + flags + ')' if flags else ''}")
     rep = s["report"]
-    console.print(f"report      {rep.get('url') or rep['path']}"
-                  + ("" if rep["exists"] else " [yellow](not generated)[/yellow]"))
+    console.print(
+        f"report      {rep.get('url') or rep['path']}" + ("" if rep["exists"] else " [yellow](not generated)[/yellow]")
+    )
     if s["problems"]:
         console.print("[bold yellow]needs attention[/bold yellow]")
         for p in s["problems"]:
@@ -147,13 +158,17 @@ def attention(console: Console, s: dict) -> None:
 
 
 def export_summary(summary: dict) -> None:
-    typer.echo(f"exported {len(summary['files'])} mart(s) as {summary['format']} from the publish of "
-               f"{summary['published_at']} in {summary['seconds']} s:")
+    typer.echo(
+        f"exported {len(summary['files'])} mart(s) as {summary['format']} from the publish of "
+        f"{summary['published_at']} in {summary['seconds']} s:"
+    )
     for f in summary["files"]:
         typer.echo(f"  {f['mart']:<22} {f['rows']:>8} rows  {f['path']}")
     typer.echo(f"manifest {summary['manifest']}")
 
 
 def report_summary(summary: dict) -> None:
-    typer.echo(f"report {summary['url']} ({summary['parks']} parks, {summary['charts']} charts, "
-               f"{summary['bytes'] // 1024} KiB, {summary['seconds']} s); open it in a browser, it works offline")
+    typer.echo(
+        f"report {summary['url']} ({summary['parks']} parks, {summary['charts']} charts, "
+        f"{summary['bytes'] // 1024} KiB, {summary['seconds']} s); open it in a browser, it works offline"
+    )

@@ -7,6 +7,7 @@ is re-entrant within a process and released by the kernel when the holder dies, 
 crash never leaves it stuck. Child processes (dbt) inherit the descriptor, so the lock
 lasts until they are gone too.
 """
+
 from __future__ import annotations
 
 import fcntl

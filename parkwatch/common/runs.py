@@ -2,6 +2,7 @@
 
 The pipeline appends (:func:`record_run`); ``parkwatch status`` reads (:func:`last_runs`).
 """
+
 from __future__ import annotations
 
 import json

@@ -20,6 +20,22 @@ from parkwatch.crawl.plan import CrawlPlan, ListStep, RequestKind, RequestMeta
 from parkwatch.crawl.progress import HEALTH_LABELS, LiveProgress, Progress, health_rows
 from parkwatch.crawl.reasons import NO_RETRY, SKIP_REASONS, failure_reason
 
-__all__ = ["HEALTH_LABELS", "NO_RETRY", "SKIP_REASONS", "CrawlPlan", "ListStep", "LiveProgress", "Progress",
-           "RequestKind", "RequestMeta", "crawl_site", "crawl_sites", "derive", "failure_reason", "health_rows",
-           "load_done_lists", "summarise", "summarise_run"]
+__all__ = [
+    "HEALTH_LABELS",
+    "NO_RETRY",
+    "SKIP_REASONS",
+    "CrawlPlan",
+    "ListStep",
+    "LiveProgress",
+    "Progress",
+    "RequestKind",
+    "RequestMeta",
+    "crawl_site",
+    "crawl_sites",
+    "derive",
+    "failure_reason",
+    "health_rows",
+    "load_done_lists",
+    "summarise",
+    "summarise_run",
+]

@@ -3,6 +3,7 @@
 The decoding itself is :mod:`parkwatch.extract.decode` (the same codec choice the extract stage
 makes on landed bytes); this only reads a Scrapy response and adds what the manifest records about it.
 """
+
 from __future__ import annotations
 
 from parkwatch.extract.decode import charset_from_content_type, decode_html, sniff_meta_charset

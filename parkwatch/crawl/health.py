@@ -7,6 +7,7 @@ counters into health (seen, new, revised, unchanged, skipped by policy, failed b
 throughput), and :func:`summarise` gives the summary the launcher, the CLI and the DAGs show. Policy
 skips (:data:`~parkwatch.crawl.reasons.SKIP_REASONS`) are counted apart from failures.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,16 @@ from parkwatch.land import RawStore, read_manifests
 
 # what the manifest alone can tell, and what only the spider's counters know
 MANIFEST_KEYS = ("seen", "new", "revised", "unchanged", "skipped_robots", "skipped_offsite", "failed")
-RUN_KEYS = (*MANIFEST_KEYS, "below_date_floor", "requests", "response_bytes", "retries", "pages_per_s",
-            "max_pages_reached", "list_stops")
+RUN_KEYS = (
+    *MANIFEST_KEYS,
+    "below_date_floor",
+    "requests",
+    "response_bytes",
+    "retries",
+    "pages_per_s",
+    "max_pages_reached",
+    "list_stops",
+)
 
 
 def derive(counters: dict) -> dict:
@@ -31,41 +40,46 @@ def derive(counters: dict) -> dict:
     failed = counters.get("failed") or {}
     seconds = max(counters.get("seconds") or 0.0, 1e-6)
     health = {k: counters[k] for k in ("site_id", "logical_date", "finish_reason") if k in counters}
-    health.update({
-        "seen": counters.get("seen", 0),
-        "new": counts["new"],
-        "revised": counts["revised"],
-        "unchanged": counts["unchanged"] + counters.get("not_refetched", 0),
-        "unchanged_fetched": counts["unchanged"],
-        "skipped_robots": failed.get("robots", 0),
-        "skipped_offsite": failed.get("offsite", 0) + failed.get("private_address", 0),
-        "below_date_floor": counters.get("below_date_floor", 0),
-        "failed": {k: v for k, v in sorted(failed.items()) if k not in SKIP_REASONS},
-        "lists": counts["lists"],
-        "list_failures": counts["list_failures"],
-        "requests": counters.get("requests", 0),
-        "response_bytes": counters.get("response_bytes", 0),
-        "retries": counters.get("retries", 0),
-        "seconds": round(seconds, 3),
-        "pages_per_s": round(counts["fetched"] / seconds, 2),
-        "max_pages_reached": bool(counts["budget_exhausted"]),
-        "list_stops": _prefixed(counts, "list_stop_"),
-        "requested": _prefixed(counts, "requested_"),
-    })
+    health.update(
+        {
+            "seen": counters.get("seen", 0),
+            "new": counts["new"],
+            "revised": counts["revised"],
+            "unchanged": counts["unchanged"] + counters.get("not_refetched", 0),
+            "unchanged_fetched": counts["unchanged"],
+            "skipped_robots": failed.get("robots", 0),
+            "skipped_offsite": failed.get("offsite", 0) + failed.get("private_address", 0),
+            "below_date_floor": counters.get("below_date_floor", 0),
+            "failed": {k: v for k, v in sorted(failed.items()) if k not in SKIP_REASONS},
+            "lists": counts["lists"],
+            "list_failures": counts["list_failures"],
+            "requests": counters.get("requests", 0),
+            "response_bytes": counters.get("response_bytes", 0),
+            "retries": counters.get("retries", 0),
+            "seconds": round(seconds, 3),
+            "pages_per_s": round(counts["fetched"] / seconds, 2),
+            "max_pages_reached": bool(counts["budget_exhausted"]),
+            "list_stops": _prefixed(counts, "list_stop_"),
+            "requested": _prefixed(counts, "requested_"),
+        }
+    )
     health.update({k: counters[k] for k in ("run_id", "lists_done") if k in counters})
     return health
 
 
 def _prefixed(counts: Counter, prefix: str) -> dict:
-    return {k[len(prefix):]: v for k, v in counts.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in counts.items() if k.startswith(prefix)}
 
 
 def manifest_counters(rows: list[dict]) -> dict:
     """Raw counters recounted from one run's manifest lines (what a run that did not end leaves)."""
     landed = [r for r in rows if r["outcome"] == "landed" and (r.get("kind") or "page") != "list"]
     counts = Counter(r.get("change") or "new" for r in landed)
-    counts.update(fetched=len(landed), attachments=sum(1 for r in landed if r.get("kind") == "attachment"),
-                  lists=sum(1 for r in rows if r.get("kind") == "list" and r["outcome"] == "landed"))
+    counts.update(
+        fetched=len(landed),
+        attachments=sum(1 for r in landed if r.get("kind") == "attachment"),
+        lists=sum(1 for r in rows if r.get("kind") == "list" and r["outcome"] == "landed"),
+    )
     return {
         "seen": len({r["url"] for r in rows if (r.get("kind") or "page") != "list"}),
         "counts": dict(counts),
@@ -83,9 +97,16 @@ def summarise(site_id: str, run_id: str, rows: list[dict], counters: dict | None
     """
     recount = manifest_counters(rows)
     landed = Counter(recount["counts"])
-    summary = {"site_id": site_id, "run_id": run_id, "pages_landed": landed["fetched"], "pages_new": landed["new"],
-               "pages_revised": landed["revised"], "pages_unchanged": landed["unchanged"],
-               "attachments": landed["attachments"], "lists": landed["lists"]}
+    summary = {
+        "site_id": site_id,
+        "run_id": run_id,
+        "pages_landed": landed["fetched"],
+        "pages_new": landed["new"],
+        "pages_revised": landed["revised"],
+        "pages_unchanged": landed["unchanged"],
+        "attachments": landed["attachments"],
+        "lists": landed["lists"],
+    }
     from_manifest = derive(recount)
     summary.update({k: from_manifest[k] for k in MANIFEST_KEYS}, finished=False)
     if counters is not None:
@@ -103,6 +124,7 @@ def summarise_run(raw_root: Path, site_id: str, run_id: str) -> dict:
 
 
 # ---------------------------------------------------------------------------- health files
+
 
 def write_health(store: RawStore, counters: dict) -> None:
     store.write_json(store.health_path(counters["site_id"], counters["run_id"]), counters)

@@ -6,6 +6,7 @@ never stops the others: its summary carries the error and the log path. While a 
 its manifest is tailed for a live progress count (``progress`` callback, see
 :mod:`parkwatch.crawl.progress`); the summary is :func:`parkwatch.crawl.health.summarise_run`.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,13 @@ from parkwatch.land import RawStore, new_run_id
 log = logging.getLogger(__name__)
 
 
-def crawl_site(site_id: str, logical_date: str | None = None, timeout_s: int = 3600,
-               progress: Progress | None = None, poll_s: float = 0.5) -> dict:
+def crawl_site(
+    site_id: str,
+    logical_date: str | None = None,
+    timeout_s: int = 3600,
+    progress: Progress | None = None,
+    poll_s: float = 0.5,
+) -> dict:
     """Crawl one site now; return its health summary (seen, new, revised, unchanged, skipped by
     robots, failed by reason, throughput) plus the log path and an error if the crawl failed."""
     raw = config.raw_dir()
@@ -34,8 +40,19 @@ def crawl_site(site_id: str, logical_date: str | None = None, timeout_s: int = 3
     run_id = new_run_id(logical_date)
     log_path = config.home() / "logs" / "crawl" / site_id / f"{run_id}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "scrapers.run", "--site", site_id, "--run-id", run_id,
-           "--raw-root", str(raw), "--sites-dir", str(config.sites_dir())]
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapers.run",
+        "--site",
+        site_id,
+        "--run-id",
+        run_id,
+        "--raw-root",
+        str(raw),
+        "--sites-dir",
+        str(config.sites_dir()),
+    ]
     if logical_date:
         cmd += ["--logical-date", logical_date]
     started = time.monotonic()
@@ -43,8 +60,9 @@ def crawl_site(site_id: str, logical_date: str | None = None, timeout_s: int = 3
     tail = ManifestTail(RawStore(raw).manifest_path(site_id, run_id))
     error = None
     with open(log_path, "w", encoding="utf-8") as fh:
-        proc = subprocess.Popen(cmd, cwd=config.PROJECT_ROOT, stdout=fh, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=config.PROJECT_ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             while True:
                 try:
@@ -62,8 +80,9 @@ def crawl_site(site_id: str, logical_date: str | None = None, timeout_s: int = 3
             _stop(proc)
             raise
     if error is None and proc.returncode != 0:
-        error = ("another crawl of this site is running" if proc.returncode == 3
-                 else f"scrapy exited with {proc.returncode}")
+        error = (
+            "another crawl of this site is running" if proc.returncode == 3 else f"scrapy exited with {proc.returncode}"
+        )
     if progress:
         progress(site_id, tail.poll())
     summary = summarise_run(raw, site_id, run_id)
@@ -87,8 +106,13 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
-def crawl_sites(site_ids: list[str], logical_date: str | None = None, progress: Progress | None = None,
-                on_done: Callable[[dict], None] | None = None, parallel: int | None = None) -> list[dict]:
+def crawl_sites(
+    site_ids: list[str],
+    logical_date: str | None = None,
+    progress: Progress | None = None,
+    on_done: Callable[[dict], None] | None = None,
+    parallel: int | None = None,
+) -> list[dict]:
     """Crawl several sites, each in its own subprocess, ``parallel`` at a time (default
     PARKWATCH_CRAWL_PARALLEL, else the CPU count up to 4: different sites are different hosts, so politeness is per
     site either way). Summaries come back in the order of ``site_ids``."""
@@ -98,8 +122,11 @@ def crawl_sites(site_ids: list[str], logical_date: str | None = None, progress: 
 
     def one(site_id: str) -> dict:
         summary = crawl_site(site_id, logical_date, progress=progress)
-        log.info("crawl %s: %s", site_id,
-                 json.dumps({k: v for k, v in summary.items() if k != "log_tail"}, ensure_ascii=False))
+        log.info(
+            "crawl %s: %s",
+            site_id,
+            json.dumps({k: v for k, v in summary.items() if k != "log_tail"}, ensure_ascii=False),
+        )
         if on_done:
             on_done(summary)
         return summary

@@ -5,6 +5,7 @@ CMS profiles (``trs``, ``hanweb``, ``vsb``, ``generic``) differ only in how they
 where the list lives; :func:`detect_cms` picks one from a start page, so a new site in the common
 cases needs only its start URLs. The spider only asks these functions; it never parses content.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Article URL shapes of the common CMS families and of plain sites.
 ARTICLE_PATTERNS = [
-    re.compile(r"/t\d{8}_\d+\.s?html?$"),            # TRS WCM: /jb/202406/t20240712_1001.html
+    re.compile(r"/t\d{8}_\d+\.s?html?$"),  # TRS WCM: /jb/202406/t20240712_1001.html
     re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$"),  # Hanweb
-    re.compile(r"/info/\d+/\d+\.htm$"),              # VSB
+    re.compile(r"/info/\d+/\d+\.htm$"),  # VSB
     re.compile(r"/20\d{2}/?\d{2,4}/[\w-]*\d+[\w-]*\.s?html?$"),  # dated paths: /news/2024/0715/1234.html
     re.compile(r"/(art|article|content|detail)[/_-][\w/-]*\d+\.s?html?$"),
 ]
@@ -40,6 +41,7 @@ DOWNLOAD_ENDPOINT = re.compile(r"/(downfile|download|downloadfile|filedownload)\
 
 
 # ---------------------------------------------------------------------------- links
+
 
 def normalise_url(base: str, href: str) -> str | None:
     """Absolute URL without fragment, or None for links a crawler must not follow."""
@@ -90,6 +92,7 @@ def url_pattern(url: str) -> str:
 
 # ---------------------------------------------------------------------------- list pages
 
+
 @dataclass(frozen=True)
 class ListItem:
     url: str
@@ -106,7 +109,7 @@ class ListPage:
     items: list[ListItem] = field(default_factory=list)
     next_url: str | None = None
     total_pages: int | None = None
-    proxy: dict | None = None          # Hanweb: the list lives behind this data proxy
+    proxy: dict | None = None  # Hanweb: the list lives behind this data proxy
     sub_lists: list[str] = field(default_factory=list)  # column index pages: the columns under it
 
     @property
@@ -141,7 +144,7 @@ def _tree(html: str):
 
     try:
         return lxml.html.fromstring(html or "<html></html>")
-    except Exception:  # noqa: BLE001 - an unparseable page has no list
+    except Exception:
         return lxml.html.fromstring("<html></html>")
 
 
@@ -191,7 +194,7 @@ def _is_next(a) -> bool:
     return bool(re.search(r"\b(next|p_next|page-next|nextpage)\b", cls, re.I)) and text not in NEXT_PAGE_TEXT[2:]
 
 
-def generic_items(tree, page_url: str, selectors: "Selectors | None" = None) -> list[ListItem]:
+def generic_items(tree, page_url: str, selectors: Selectors | None = None) -> list[ListItem]:
     """Entries of a list: links in an entry with a date beside them, or links shaped like articles."""
     items: dict[str, ListItem] = {}
     if selectors is not None and selectors.list_item:
@@ -232,10 +235,13 @@ def generic_items(tree, page_url: str, selectors: "Selectors | None" = None) -> 
     return list(items.values())
 
 
-def next_link(tree, page_url: str, selectors: "Selectors | None" = None) -> str | None:
+def next_link(tree, page_url: str, selectors: Selectors | None = None) -> str | None:
     """The next list page named by a 下一页/下页/next link (or the configured selector)."""
-    anchors = tree.cssselect(selectors.next_page) if selectors is not None and selectors.next_page else [
-        a for a in tree.iter("a") if _is_next(a)]
+    anchors = (
+        tree.cssselect(selectors.next_page)
+        if selectors is not None and selectors.next_page
+        else [a for a in tree.iter("a") if _is_next(a)]
+    )
     for a in anchors:
         url = normalise_url(page_url, a.get("href", ""))
         if url and urldefrag(url)[0] != urldefrag(page_url)[0]:
@@ -297,8 +303,13 @@ def _sub_lists(tree, page_url: str, start_url: str) -> list[str]:
     return out
 
 
-def parse_list(html: str, page_url: str, profile: str = "generic", selectors: "Selectors | None" = None,
-               start_url: str | None = None) -> ListPage:
+def parse_list(
+    html: str,
+    page_url: str,
+    profile: str = "generic",
+    selectors: Selectors | None = None,
+    start_url: str | None = None,
+) -> ListPage:
     """Read one list page with a CMS profile: entries (URL, title, date) and the next page.
 
     trs: entries from the page, next page from ``createPageHTML`` (``index_N.html``);
@@ -344,20 +355,23 @@ def hanweb_proxy(page_url: str, html: str) -> dict | None:
         return None
     params = {}
     pm = _JPAGE_PARAMS.search(html)
-    for part in (pm.group(1).split(",") if pm else []):
+    for part in pm.group(1).split(",") if pm else []:
         if ":" in part:
             key, value = part.split(":", 1)
             params[key.strip().strip("'\"")] = value.strip().strip("'\"")
     per_page = int((_JPAGE_PER_PAGE.search(html) or [0, 15])[1])
     group = int((_JPAGE_GROUP.search(html) or [0, 3])[1])
-    return {"url": urljoin(page_url, m.group(1)), "params": params, "per_page": per_page,
-            "batch": per_page * group}
+    return {"url": urljoin(page_url, m.group(1)), "params": params, "per_page": per_page, "batch": per_page * group}
 
 
 def hanweb_window_url(proxy: dict, start: int) -> str:
     """GET URL of the records ``start`` … ``start + batch - 1`` (1-based, as Hanweb counts)."""
-    query = {"startrecord": start, "endrecord": start + proxy["batch"] - 1, "perpage": proxy["per_page"],
-             **proxy["params"]}
+    query = {
+        "startrecord": start,
+        "endrecord": start + proxy["batch"] - 1,
+        "perpage": proxy["per_page"],
+        **proxy["params"],
+    }
     return f"{proxy['url']}?{urlencode(query)}"
 
 
@@ -368,7 +382,7 @@ def parse_hanweb_records(xml: str) -> tuple[int | None, list[str]]:
     return (int(total.group(1)) if total else None), hrefs
 
 
-def parse_hanweb_window(xml: str, window_url: str, proxy: dict, selectors: "Selectors | None" = None) -> ListPage:
+def parse_hanweb_window(xml: str, window_url: str, proxy: dict, selectors: Selectors | None = None) -> ListPage:
     """Entries of one data-proxy window and the URL of the next window (None after the last)."""
     total = _XML_TOTAL.search(xml)
     records = _XML_RECORD.findall(xml)
@@ -385,7 +399,10 @@ def parse_hanweb_window(xml: str, window_url: str, proxy: dict, selectors: "Sele
 
 # ---------------------------------------------------------------------------- pages
 
-def attachment_links(html: str, page_url: str, selectors: "Selectors | None" = None, tree=None) -> list[tuple[str, str]]:
+
+def attachment_links(
+    html: str, page_url: str, selectors: Selectors | None = None, tree=None
+) -> list[tuple[str, str]]:
     """(URL, link text) of the documents a page links as attachments, in page order."""
     configured = selectors is not None and selectors.attachment
     if not configured and not ATTACHMENT_HINT_RE.search(html):
@@ -406,10 +423,14 @@ def attachment_links(html: str, page_url: str, selectors: "Selectors | None" = N
 
 _CHALLENGE_MARKERS = re.compile(
     r"__jsl_clearance|acw_sc__v2|yunsuo_session_verify|\$_ts\s*=|_\$[a-zA-Z]{2}\(|"
-    r"document\.cookie\s*=.{0,400}?(location\.(href|reload|replace)|window\.location)", re.S | re.I)
+    r"document\.cookie\s*=.{0,400}?(location\.(href|reload|replace)|window\.location)",
+    re.S | re.I,
+)
 _SOFT_404 = re.compile(
     r"页面不存在|页面未找到|找不到(该|您要访问的)?页面|您访问的页面(不存在|已删除|已被删除)|信息不存在|文章不存在|"
-    r"内容不存在|已被删除|404\s*not\s*found|page\s*not\s*found|无法找到该页", re.I)
+    r"内容不存在|已被删除|404\s*not\s*found|page\s*not\s*found|无法找到该页",
+    re.I,
+)
 
 
 def challenge_reason(status: int, body: bytes) -> str | None:

@@ -18,6 +18,7 @@
   counters (:mod:`parkwatch.crawl.health` derives the health from them), and only a run that
   finished records which listings it walked to their end.
 """
+
 from __future__ import annotations
 
 import time
@@ -92,8 +93,14 @@ class RequestMeta:
     @classmethod
     def for_entry(cls, item: ListItem, section: str | None, why: str, referer: str) -> RequestMeta:
         """A page or attachment a list page links to."""
-        return cls(item.kind, section, referer=referer, why=why, list_title=item.title or None,
-                   list_date=item.date.isoformat() if item.date else None)
+        return cls(
+            item.kind,
+            section,
+            referer=referer,
+            why=why,
+            list_title=item.title or None,
+            list_date=item.date.isoformat() if item.date else None,
+        )
 
     @classmethod
     def for_attachment(cls, section: str | None, why: str, page_url: str) -> RequestMeta:
@@ -103,8 +110,15 @@ class RequestMeta:
     @classmethod
     def carried_over(cls, row: dict, why: str) -> RequestMeta:
         """A URL from the crawl state (a retry or a revisit), with what its last manifest line recorded."""
-        return cls(row.get("kind") or "page", row.get("section"), referer=row.get("referer"), why=why,
-                   list_title=row.get("list_title"), list_date=row.get("list_date"), cited_by=row.get("cited_by"))
+        return cls(
+            row.get("kind") or "page",
+            row.get("section"),
+            referer=row.get("referer"),
+            why=why,
+            list_title=row.get("list_title"),
+            list_date=row.get("list_date"),
+            cited_by=row.get("cited_by"),
+        )
 
     @property
     def request_kind(self) -> RequestKind:
@@ -116,8 +130,15 @@ class RequestMeta:
 
     def line_fields(self) -> dict:
         """The manifest line fields this request decides."""
-        return {"kind": self.kind, "section": self.section, "referer": self.referer, "list_title": self.list_title,
-                "list_date": self.list_date, "cited_by": self.cited_by, "why": self.why}
+        return {
+            "kind": self.kind,
+            "section": self.section,
+            "referer": self.referer,
+            "list_title": self.list_title,
+            "list_date": self.list_date,
+            "cited_by": self.cited_by,
+            "why": self.why,
+        }
 
 
 @dataclass
@@ -206,8 +227,11 @@ class CrawlPlan:
                 continue
             if self._take_budget():
                 out.append((url, row, "retry"))
-        due = [(self.state.page_date(u), u, row) for u, row in self.state.pages.items()
-               if row.get("kind", "page") == "page" and self.site.owns(u) and self.due(u)]
+        due = [
+            (self.state.page_date(u), u, row)
+            for u, row in self.state.pages.items()
+            if row.get("kind", "page") == "page" and self.site.owns(u) and self.due(u)
+        ]
         due.sort(key=lambda t: (t[0], t[1]), reverse=True)
         for _, url, row in due[: self.site.revisit.max_per_run]:
             if self._take_budget():
@@ -248,8 +272,11 @@ class CrawlPlan:
         end = listing.next_url is None or bool(floor and dated and all(i.date < floor for i in dated if i.date))
         if end:
             self.reached_end.add(start_url)
-        stop = None if end or listing.next_url is None else self._stop_reason(start_url, page_no, listing,
-                                                                                listing.next_url, unknown)
+        stop = (
+            None
+            if end or listing.next_url is None
+            else self._stop_reason(start_url, page_no, listing, listing.next_url, unknown)
+        )
         self._last_items[start_url] = tuple(sorted(i.url for i in listing.items))
         if stop:
             self.counts[f"list_stop_{stop}"] += 1
@@ -293,8 +320,7 @@ class CrawlPlan:
             return "listed_newer"
         return "revisit" if self.due(item.url) else None
 
-    def _stop_reason(self, start_url: str, page_no: int, listing: ListPage, next_url: str,
-                     unknown: int) -> str | None:
+    def _stop_reason(self, start_url: str, page_no: int, listing: ListPage, next_url: str, unknown: int) -> str | None:
         """Why not to read the next page of a listing that has one (None: read it)."""
         signature = tuple(sorted(i.url for i in listing.items))
         if self.backfilled(start_url) and listing.items and unknown == 0:
@@ -350,7 +376,8 @@ class CrawlPlan:
         counters["run_id"] = run_id
         floor = self.site.limits.date_floor
         # only a run that finished knows its listings were walked to the end (a killed one writes nothing)
-        counters["lists_done"] = ({u: floor.isoformat() if floor else None for u in sorted(self.reached_end)}
-                                  if reason == "finished" else {})
+        counters["lists_done"] = (
+            {u: floor.isoformat() if floor else None for u in sorted(self.reached_end)} if reason == "finished" else {}
+        )
         write_health(store, counters)
         return derive(counters)

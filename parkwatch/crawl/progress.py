@@ -1,6 +1,7 @@
 """Watching site crawls while they run: a live count per site from its growing manifest, and the
 health table ``parkwatch crawl`` prints at the end.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,11 +65,19 @@ def health_rows(summaries: list[dict]) -> list[list[str]]:
     rows = []
     for s in summaries:
         failed = s.get("failed") or {}
-        rows.append([s["site_id"], *(str(s.get(k, "")) for k in HEALTH_COLUMNS[:5]),
-                     (f"{sum(failed.values())} (" + ", ".join(f"{k} {v}" for k, v in failed.items()) + ")")
-                     if failed else "0",
-                     str(s.get("lists", "")), str(s.get("requests", "")), str(s.get("pages_per_s", "")),
-                     "ERROR: " + s["error"] if s.get("error") else ("ok" if s.get("finished") else "unfinished")])
+        rows.append(
+            [
+                s["site_id"],
+                *(str(s.get(k, "")) for k in HEALTH_COLUMNS[:5]),
+                (f"{sum(failed.values())} (" + ", ".join(f"{k} {v}" for k, v in failed.items()) + ")")
+                if failed
+                else "0",
+                str(s.get("lists", "")),
+                str(s.get("requests", "")),
+                str(s.get("pages_per_s", "")),
+                "ERROR: " + s["error"] if s.get("error") else ("ok" if s.get("finished") else "unfinished"),
+            ]
+        )
     return rows
 
 
@@ -109,8 +118,11 @@ class LiveProgress:
             self._live.update(self._table())
         elif counts and time.monotonic() - self._last >= self.interval_s:
             self._last = time.monotonic()
-            print(f"crawl {site_id}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=self.stream,
-                  flush=True)
+            print(
+                f"crawl {site_id}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
+                file=self.stream,
+                flush=True,
+            )
 
     def finished(self, summary: dict) -> None:
         with self._lock:
@@ -121,9 +133,13 @@ class LiveProgress:
         if self._live:
             self._live.update(self._table())
         else:
-            print(f"crawl {summary['site_id']}: done, new {summary.get('new')}, revised {summary.get('revised')}, "
-                  f"failed {sum((summary.get('failed') or {}).values())}"
-                  + (f", ERROR {summary['error']}" if summary.get("error") else ""), file=self.stream, flush=True)
+            print(
+                f"crawl {summary['site_id']}: done, new {summary.get('new')}, revised {summary.get('revised')}, "
+                f"failed {sum((summary.get('failed') or {}).values())}"
+                + (f", ERROR {summary['error']}" if summary.get("error") else ""),
+                file=self.stream,
+                flush=True,
+            )
 
     def _table(self):
         from rich.table import Table
@@ -136,6 +152,12 @@ class LiveProgress:
             status = "done" if site_id in self.done else ("running" if c else "waiting")
             if self.done.get(site_id, {}).get("error"):
                 status = "error"
-            table.add_row(site_id, *(str(c.get(k, 0)) for k in ("lists", "fetched", "new", "revised", "unchanged",
-                                                                 "skipped_robots", "failed")), status)
+            table.add_row(
+                site_id,
+                *(
+                    str(c.get(k, 0))
+                    for k in ("lists", "fetched", "new", "revised", "unchanged", "skipped_robots", "failed")
+                ),
+                status,
+            )
         return table

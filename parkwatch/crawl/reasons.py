@@ -13,8 +13,19 @@ costs seconds.
 from __future__ import annotations
 
 SKIP_REASONS = frozenset({"robots", "offsite", "private_address"})
-NO_RETRY = frozenset({"robots", "offsite", "private_address", "too_large", "too_large_unpacked", "soft_404",
-                      "http_404", "http_410", "redirect_loop"})
+NO_RETRY = frozenset(
+    {
+        "robots",
+        "offsite",
+        "private_address",
+        "too_large",
+        "too_large_unpacked",
+        "soft_404",
+        "http_404",
+        "http_410",
+        "redirect_loop",
+    }
+)
 
 
 class Refusal(Exception):

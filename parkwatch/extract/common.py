@@ -60,7 +60,7 @@ def meta_pairs(line: str) -> list[tuple[str, str]]:
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
         label = META_LABELS[m.group(1)]
-        value = clean_meta_value(label, line[m.end():end])
+        value = clean_meta_value(label, line[m.end() : end])
         if value is not None:
             out.append((label, value))
     return out
@@ -137,6 +137,7 @@ def is_meta_line(line: str) -> bool:
 
 
 # ---------------------------------------------------------------- document type
+
 
 def classify_doc_type(title: str | None, body: str, metadata: dict[str, str]) -> str:
     """bulletin | news | policy | policy_interpretation | notice | other."""

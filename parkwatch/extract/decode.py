@@ -5,9 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-_META_CHARSET_RE = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE
-)
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _CT_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
 _ALIASES = {
     "gb2312": "gb18030",
@@ -30,12 +28,23 @@ _PERMISSIVE = {"latin-1", "iso8859-1", "cp1252", "ascii"}
 
 # Leading bytes of file formats that are not pages (attachments, images, archives, compressed bodies).
 _MAGIC = (
-    (b"%PDF-", "PDF document"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"), (b"\xff\xd8\xff", "JPEG image"), (b"PK\x03\x04", "ZIP archive (docx/xlsx/zip)"),
-    (b"\x1f\x8b", "gzip-compressed data"), (b"Rar!\x1a\x07", "RAR archive"), (b"7z\xbc\xaf\x27\x1c", "7z archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls/wps)"), (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
-    (b"BZh91AY&SY", "bzip2-compressed data"), (b"wOFF", "WOFF font"), (b"wOF2", "WOFF2 font"),
-    (b"\x00asm", "WebAssembly"), (b"\x7fELF", "ELF executable"), (b"MZ\x90\x00", "Windows executable"),
+    (b"%PDF-", "PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"PK\x03\x04", "ZIP archive (docx/xlsx/zip)"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls/wps)"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"BZh91AY&SY", "bzip2-compressed data"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF2 font"),
+    (b"\x00asm", "WebAssembly"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ\x90\x00", "Windows executable"),
 )
 # control bytes that never occur in text (tab, LF, VT, FF, CR and the ISO-2022 shifts/escape do)
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 14, 15, 27)) + b"\x7f"
@@ -121,8 +130,7 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data, "unicode"
     if not data:
         return "", "utf-8"
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             text = _strict(data, "utf-8-sig" if enc == "utf-8" else enc)
             if text is not None:

@@ -30,8 +30,9 @@ def _looks_plain(content_type: str | None, url: str | None) -> bool:
     return ct.startswith("text/plain") or bool(url and url.lower().endswith(".txt"))
 
 
-_HTML_DOCUMENT_RE = re.compile(r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html)\b",
-                               re.IGNORECASE | re.DOTALL)
+_HTML_DOCUMENT_RE = re.compile(
+    r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
 
 
 def _is_html_document(text: str) -> bool:
@@ -64,8 +65,7 @@ def strip_script_blocks(text: str) -> str:
     return "".join(out)
 
 
-def parse_document(data: bytes | str, url: str | None = None,
-                   content_type: str | None = None) -> Document:
+def parse_document(data: bytes | str, url: str | None = None, content_type: str | None = None) -> Document:
     """Parse a page (HTML in any encoding, or plain text) into a Document; never raises.
 
     Text without HTML tags, or declared text/plain, is read as a plain-text dump of a page.
@@ -73,7 +73,7 @@ def parse_document(data: bytes | str, url: str | None = None,
     """
     try:
         return _parse(data, url, content_type)
-    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+    except Exception as exc:
         return Document(url=url, error=f"{type(exc).__name__}: {exc}"[:500])
 
 
@@ -87,8 +87,11 @@ def _parse(data: bytes | str, url: str | None, content_type: str | None) -> Docu
         data = bytes(data)
         kind = binary_kind(data)
         if kind:
-            return Document(url=url, error=f"not a text page: {kind} ({len(data)} bytes"
-                                           f"{', served as ' + content_type if content_type else ''})"[:500])
+            return Document(
+                url=url,
+                error=f"not a text page: {kind} ({len(data)} bytes"
+                f"{', served as ' + content_type if content_type else ''})"[:500],
+            )
         text, encoding = decode_html(data, charset_from_content_type(content_type))
     elif isinstance(data, str):
         text, encoding = data, None

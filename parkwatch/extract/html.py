@@ -119,7 +119,7 @@ def select_content(root):
     for sel in CONTENT_SELECTORS:
         try:
             found = root.cssselect(sel)
-        except Exception:  # noqa: BLE001 - cssselect missing or bad selector
+        except Exception:
             found = _css_fallback(root, sel)
         for el in found:
             if len(_text(el)) >= 30:
@@ -158,8 +158,10 @@ def metadata_table(root) -> dict[str, str]:
             if value and not canonical_label(value):
                 meta.setdefault(lab, value)
             continue
-        if el.tag in ("td", "th", "span", "li", "p", "div", "em") and len(raw) <= 160 and not any(
-            isinstance(c.tag, str) and c.tag in ("p", "div", "table", "ul", "h1", "h2") for c in el
+        if (
+            el.tag in ("td", "th", "span", "li", "p", "div", "em")
+            and len(raw) <= 160
+            and not any(isinstance(c.tag, str) and c.tag in ("p", "div", "table", "ul", "h1", "h2") for c in el)
         ):
             for label, value in meta_pairs(raw):
                 cleaned = clean_meta_value(label, value)
@@ -294,9 +296,14 @@ def _date_from_url(url: str | None) -> str | None:
 
 def is_html(text: str) -> bool:
     """True when the text carries HTML markup."""
-    return bool(re.search(r"<\s*(?:html|body|head|div|p|table|meta|span|br|a\s|h[1-6]|!doctype|script|style|"
-                          r"title|noscript|iframe|section|article|ul|li|img|font|center)\b",
-                          text[:5000], re.IGNORECASE))
+    return bool(
+        re.search(
+            r"<\s*(?:html|body|head|div|p|table|meta|span|br|a\s|h[1-6]|!doctype|script|style|"
+            r"title|noscript|iframe|section|article|ul|li|img|font|center)\b",
+            text[:5000],
+            re.IGNORECASE,
+        )
+    )
 
 
 __all__ = ["attachments", "block_text", "is_html", "metadata_table", "parse_html", "select_content"]

@@ -54,7 +54,7 @@ def _line_meta(line: str) -> list[tuple[str, str]]:
 
 
 def _strip_title(t: str) -> str:
-    return squash(t).strip("《》“”\"")
+    return squash(t).strip('《》“”"')
 
 
 def _pick_title(head: list[str], meta: dict[str, str]) -> str | None:
@@ -87,7 +87,7 @@ def drop_title_lines(lines: list[str], title: str | None) -> list[str]:
         if not want.startswith(acc):
             return lines
         if acc == want:
-            return lines[i + 1:]
+            return lines[i + 1 :]
     return lines
 
 
@@ -130,8 +130,14 @@ def parse_plain(text: str, first_line_title: bool = True) -> dict:
         else:
             kept.append(ln)
     kept = drop_title_lines(kept, title)
-    if first_line_title and title is None and len(kept) > 1 and len(kept[0]) <= 40 and not re.search(r"[。!?！？;；]", kept[0]) \
-            and not kept[0].startswith("【"):
+    if (
+        first_line_title
+        and title is None
+        and len(kept) > 1
+        and len(kept[0]) <= 40
+        and not re.search(r"[。!?！？;；]", kept[0])
+        and not kept[0].startswith("【")
+    ):
         title, kept = kept[0], kept[1:]  # a page dumped without header: its first short line
     source = meta.get("来源") or meta.get("发文机构") or meta.get("发布机构")
     if source in ("未知", "", "本站", "本网"):

@@ -4,6 +4,7 @@ The page is parsed once: document fields, and its indicator, project and policy 
 JSON lists (SQL models downstream unnest them). Nothing here raises on a bad page: the row
 carries ``parse_error`` instead.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,23 @@ from parkwatch.extract.lexicon.patterns import NOT_A_PLACE_RE, PARK_MENTION_RE
 INDICATOR_FIELDS = row_fields(IndicatorFact)
 PROJECT_FIELDS = row_fields(ProjectRecord)
 POLICY_FIELDS = row_fields(PolicyRecord)
-PARSED_COLUMNS = ["doc_id", "title", "published_date", "source", "doc_type", "body", "metadata_json",
-                  "attachments_json", "encoding", "title_parks_json", "indicators_json", "projects_json",
-                  "policy_json", "parse_error", "extractor_version"]
+PARSED_COLUMNS = [
+    "doc_id",
+    "title",
+    "published_date",
+    "source",
+    "doc_type",
+    "body",
+    "metadata_json",
+    "attachments_json",
+    "encoding",
+    "title_parks_json",
+    "indicators_json",
+    "projects_json",
+    "policy_json",
+    "parse_error",
+    "extractor_version",
+]
 
 
 def park_mentions(text: str | None) -> list[str]:
@@ -28,8 +43,9 @@ def park_mentions(text: str | None) -> list[str]:
     found = []
     for m in PARK_MENTION_RE.finditer(text or ""):
         # the longest tail of the captured characters that reads as a place (推动青川 → 青川)
-        place = next((m.group(1)[-k:] for k in range(len(m.group(1)), 1, -1)
-                      if not NOT_A_PLACE_RE.search(m.group(1)[-k:])), None)
+        place = next(
+            (m.group(1)[-k:] for k in range(len(m.group(1)), 1, -1) if not NOT_A_PLACE_RE.search(m.group(1)[-k:])), None
+        )
         if not place:
             continue
         name = place + m.group(2)
@@ -44,21 +60,31 @@ def parse_page(doc_id: str, body: bytes, url: str | None, content_type: str | No
     row.update(doc_id=doc_id, extractor_version=EXTRACTOR_VERSION, indicators_json="[]", projects_json="[]")
     try:
         doc = parse_document(body, url=url, content_type=content_type)
-        row.update(title=doc.title, published_date=doc.published_date, source=doc.source, doc_type=doc.doc_type,
-                   body=doc.body, encoding=doc.encoding, parse_error=doc.error,
-                   metadata_json=json.dumps(doc.metadata, ensure_ascii=False),
-                   attachments_json=json.dumps(doc.attachments, ensure_ascii=False),
-                   title_parks_json=json.dumps(park_mentions(doc.title), ensure_ascii=False))
+        row.update(
+            title=doc.title,
+            published_date=doc.published_date,
+            source=doc.source,
+            doc_type=doc.doc_type,
+            body=doc.body,
+            encoding=doc.encoding,
+            parse_error=doc.error,
+            metadata_json=json.dumps(doc.metadata, ensure_ascii=False),
+            attachments_json=json.dumps(doc.attachments, ensure_ascii=False),
+            title_parks_json=json.dumps(park_mentions(doc.title), ensure_ascii=False),
+        )
         if doc.error:
             return row
         facts = indicator_facts(doc, doc_ref=url)  # once: projects and the policy's targets reuse them
-        indicators = [{"fact_seq": i, **f.to_row(), "sentence_parks": park_mentions(f.sentence)}
-                      for i, f in enumerate(facts)]
+        indicators = [
+            {"fact_seq": i, **f.to_row(), "sentence_parks": park_mentions(f.sentence)} for i, f in enumerate(facts)
+        ]
         projects = [{"project_seq": i, **p.to_row()} for i, p in enumerate(project_records(doc, facts))]
         policy = policy_record(doc, facts)
-        row.update(indicators_json=json.dumps(indicators, ensure_ascii=False, default=str),
-                   projects_json=json.dumps(projects, ensure_ascii=False, default=str),
-                   policy_json=json.dumps(policy.to_row(), ensure_ascii=False, default=str) if policy else None)
-    except Exception as exc:  # noqa: BLE001 - one bad page must not stop the build
+        row.update(
+            indicators_json=json.dumps(indicators, ensure_ascii=False, default=str),
+            projects_json=json.dumps(projects, ensure_ascii=False, default=str),
+            policy_json=json.dumps(policy.to_row(), ensure_ascii=False, default=str) if policy else None,
+        )
+    except Exception as exc:
         row["parse_error"] = f"{type(exc).__name__}: {exc}"
     return row

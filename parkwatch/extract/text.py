@@ -29,8 +29,7 @@ _ONE_GLOSS_RE = re.compile(_GLOSS)
 _KEEP_WIDTH = set("…〔〕【】")
 # zero-width and soft-hyphen characters, C0/C1 control characters (NUL from a broken page) and
 # U+FFFD (a byte that did not decode): none of them carries text
-_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad"
-                           "\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 def is_cjk(ch: str) -> bool:

@@ -11,5 +11,15 @@ from parkwatch.land.preflight import ManifestReport, check_manifests, manifest_l
 from parkwatch.land.state import SiteState, new_run_id
 from parkwatch.land.store import RawStore
 
-__all__ = ["ManifestLine", "ManifestReport", "ManifestWriter", "RawStore", "SiteState", "check_manifests",
-           "iter_manifest_lines", "manifest_line_problems", "new_run_id", "read_manifests"]
+__all__ = [
+    "ManifestLine",
+    "ManifestReport",
+    "ManifestWriter",
+    "RawStore",
+    "SiteState",
+    "check_manifests",
+    "iter_manifest_lines",
+    "manifest_line_problems",
+    "new_run_id",
+    "read_manifests",
+]

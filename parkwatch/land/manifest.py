@@ -12,6 +12,7 @@ preflight (:func:`parkwatch.land.preflight.check_manifests`) skips them with a w
 and line, but refuses a line that is JSON and breaks the schema of :class:`ManifestLine`.
 Raw files are never modified by a reader.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -19,10 +20,10 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from parkwatch.land.store import RawStore
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -52,22 +53,21 @@ class ManifestLine:
     logical_date: str | None = None
     park_ids: list[str] = field(default_factory=list)  # parks the site speaks for
     # --- added with the incremental crawl; absent in older lines, read as None
-    kind: str = "page"            # "page", "attachment" or "list" (a list page or data-proxy window)
-    change: str | None = None     # landed lines: "new" (URL first landed), "revised" (new bytes), "unchanged"
-    cms: str | None = None        # the list profile used: trs | hanweb | vsb | generic
+    kind: str = "page"  # "page", "attachment" or "list" (a list page or data-proxy window)
+    change: str | None = None  # landed lines: "new" (URL first landed), "revised" (new bytes), "unchanged"
+    cms: str | None = None  # the list profile used: trs | hanweb | vsb | generic
     list_title: str | None = None  # the entry's title and date as the listing showed them
     list_date: str | None = None
     declared_encoding: str | None = None  # charset named by the HTTP header, else by <meta>
     detected_encoding: str | None = None  # the codec the bytes actually decode with
     etag: str | None = None
     last_modified: str | None = None
-    cited_by: str | None = None   # attachments: the page that links them
-    retries: int | None = None    # how many retries the fetch needed
+    cited_by: str | None = None  # attachments: the page that links them
+    retries: int | None = None  # how many retries the fetch needed
     start_url: str | None = None  # list lines: the start URL whose listing this page belongs to
-    page_no: int | None = None    # list lines: 0 for the start page, then 1, 2, …
+    page_no: int | None = None  # list lines: 0 for the start page, then 1, 2, …
     list_end: bool | None = None  # list lines: the listing was walked to its end or its date floor
-    items: int | None = None      # list lines: entries on the page
-
+    items: int | None = None  # list lines: entries on the page
 
 
 class ManifestWriter:

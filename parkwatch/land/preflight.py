@@ -6,6 +6,7 @@ is skipped with a warning naming file and line; a line that is JSON and breaks t
 The type of each field comes from ManifestLine's type hints; the value rules beyond the type are
 the tables below. Never modifies a file.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,6 +33,7 @@ def _iso(pattern: re.Pattern, parse, what: str):
             return None if pattern.fullmatch(value) and parse(value) else what
         except ValueError:
             return what
+
     return check
 
 
@@ -71,6 +73,7 @@ def _checker(name: str, hint):
         if rule:
             return rule(value)
         return "negative" if hint is int and value < 0 else None
+
     return check
 
 
@@ -105,9 +108,9 @@ class ManifestReport:
     """What :func:`check_manifests` found. Places are ``manifests/<site>/<run>.jsonl:<line>``."""
 
     files: int = 0
-    lines: int = 0                                      # valid lines
-    skipped: list[str] = field(default_factory=list)    # "<place>: <why>" of lines that are not JSON
-    errors: list[str] = field(default_factory=list)     # "<place>: <field> = <value>: <why>"
+    lines: int = 0  # valid lines
+    skipped: list[str] = field(default_factory=list)  # "<place>: <why>" of lines that are not JSON
+    errors: list[str] = field(default_factory=list)  # "<place>: <field> = <value>: <why>"
 
 
 def check_manifests(raw_root: Path) -> ManifestReport:

@@ -3,10 +3,11 @@
 :class:`SiteState` is what makes the next crawl incremental (skip unchanged pages, retry failures a
 bounded number of times); :func:`new_run_id` names a run so runs sort by date.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from parkwatch.common.dates import iso_day
@@ -30,7 +31,7 @@ class SiteState:
     runs: set[str] = field(default_factory=set)
 
     @classmethod
-    def from_manifests(cls, root: Path, site_id: str, exclude_run: str | None = None) -> "SiteState":
+    def from_manifests(cls, root: Path, site_id: str, exclude_run: str | None = None) -> SiteState:
         state = cls()
         for row in read_manifests(root, site_id):
             if row["run_id"] == exclude_run:
@@ -75,6 +76,6 @@ class SiteState:
 
 def new_run_id(logical_date: str | None = None) -> str:
     """``<logical date>T<utc time>`` so runs sort by date and a rerun never overwrites a manifest."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     day = logical_date or now.date().isoformat()
     return f"{day}T{now.strftime('%H%M%S%f')}"

@@ -11,6 +11,7 @@ the writing process, fsynced and renamed), so a crash never leaves a half-writte
 final name; leftovers of dead writers are swept (:meth:`RawStore.sweep_tmp`). Raw files are never
 modified by a reader. Nothing here opens a database.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -101,4 +102,3 @@ class RawStore:
                 finally:
                     fcntl.flock(fh, fcntl.LOCK_UN)
         return repaired
-

@@ -1,5 +1,6 @@
 """``python -m parkwatch.orchestration dbt-parse [--force]``: regenerate the dbt manifest the
 transform DAG is rendered from (``make up``, ``parkwatch demo`` and the image build run it too)."""
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@ Nothing here imports Airflow at module top: the DAG files import this module, an
 it without a scheduler. :func:`prepare` regenerates the dbt manifest when the dbt project
 changed (:func:`parkwatch.warehouse.manifest.dbt_parse`), so that parsing a DAG file never runs dbt.
 """
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,15 @@ def prepare(env: dict) -> Path:
     dbt_parse()
     _airflow("db", "migrate", env=env, log=log)
     pools = home / "pools.json"
-    pools.write_text(json.dumps({name: {"slots": slots, "description": desc, "include_deferred": False}
-                                 for name, (slots, desc) in POOLS.items()}), encoding="utf-8")
+    pools.write_text(
+        json.dumps(
+            {
+                name: {"slots": slots, "description": desc, "include_deferred": False}
+                for name, (slots, desc) in POOLS.items()
+            }
+        ),
+        encoding="utf-8",
+    )
     _airflow("pools", "import", str(pools), env=env, log=log)
     return log
 

@@ -13,6 +13,7 @@ metadata DB), never in the repository, and are never logged. Values Airflow know
 masked in the posted payload as they are in its logs. A failing webhook is logged and never masks
 the task's own failure. No Airflow import at module top.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,9 +61,11 @@ def format_alert(payload: dict[str, Any]) -> str:
         task = f"{task}[{payload['map_index']}]"
     tries = f" after try {payload['try_number']}/{payload['max_tries']}" if payload.get("try_number") else ""
     where = f"; log {payload['log_url']}" if payload.get("log_url") else ""
-    return (f"PARKWATCH ALERT task {payload.get('dag_id')}.{task} failed{tries} "
-            f"(logical date {payload.get('logical_date')}, run {payload.get('run_id')}): "
-            f"{payload.get('exception') or 'no exception recorded'}{where}")
+    return (
+        f"PARKWATCH ALERT task {payload.get('dag_id')}.{task} failed{tries} "
+        f"(logical date {payload.get('logical_date')}, run {payload.get('run_id')}): "
+        f"{payload.get('exception') or 'no exception recorded'}{where}"
+    )
 
 
 def webhook_target(conn_id: str = ALERT_CONN_ID) -> tuple[str, dict[str, str]] | None:
@@ -91,12 +94,14 @@ def webhook_target(conn_id: str = ALERT_CONN_ID) -> tuple[str, dict[str, str]] |
     return url, headers
 
 
-def post_json(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None,
-              timeout: float = TIMEOUT_S) -> int:
+def post_json(
+    url: str, payload: dict[str, Any], headers: dict[str, str] | None = None, timeout: float = TIMEOUT_S
+) -> int:
     """POST JSON; returns the HTTP status (raises on a network error or an error status)."""
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(url, data=body, method="POST",
-                                 headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    req = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    )
     with urllib.request.urlopen(req, timeout=timeout) as resp:  # the URL comes from an admin-set connection
         return resp.status
 
@@ -105,8 +110,8 @@ def redact(payload: dict[str, Any]) -> dict[str, Any]:
     """Secrets Airflow has seen in this process (connection passwords, sensitive variables) masked,
     as its task logs mask them: an exception message must not carry them to a third-party webhook."""
     airflow_log = sys.modules.get("airflow.sdk.log")  # loaded in every task process; importing it
-    if airflow_log is None:                            # here would reconfigure logging, and outside a
-        return payload                                 # task nothing is registered to mask anyway
+    if airflow_log is None:  # here would reconfigure logging, and outside a
+        return payload  # task nothing is registered to mask anyway
     try:
         return airflow_log.redact(payload)
     except Exception:  # never let masking stop the alert

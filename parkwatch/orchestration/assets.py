@@ -1,6 +1,7 @@
 """The Airflow Assets, defined once from the URIs in :mod:`parkwatch.config`: the crawl DAG
 updates :data:`RAW_PAGES`, which schedules the transform DAG; the transform's publish updates
 :data:`MARTS`. Only the DAG files import this module (it imports the Airflow SDK)."""
+
 from __future__ import annotations
 
 from airflow.sdk import Asset

@@ -6,10 +6,13 @@ so each dbt task skips the import (seconds per task)::
 
 Only that worker imports this module (it imports the Celery provider).
 """
+
 from __future__ import annotations
 
 from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
 
 WAREHOUSE_PRELOAD = ("dbt.cli.main", "dbt.adapters.duckdb", "cosmos.operators.local", "duckdb")
-WAREHOUSE_CELERY_CONFIG = {**DEFAULT_CELERY_CONFIG,
-                           "imports": tuple(DEFAULT_CELERY_CONFIG.get("imports") or ()) + WAREHOUSE_PRELOAD}
+WAREHOUSE_CELERY_CONFIG = {
+    **DEFAULT_CELERY_CONFIG,
+    "imports": tuple(DEFAULT_CELERY_CONFIG.get("imports") or ()) + WAREHOUSE_PRELOAD,
+}

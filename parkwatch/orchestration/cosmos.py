@@ -4,6 +4,7 @@ Nothing here imports Cosmos at module top: the transform DAG file imports this m
 Cosmos is loaded only when the task group is built (no dbt process at parse time; the manifest
 is written by :func:`parkwatch.warehouse.manifest.dbt_parse`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,9 +60,12 @@ def dbt_task_group(group_id: str = "dbt", **operator_args):
     """
     path = config.dbt_manifest()
     if not path.is_file():
-        log.warning("no dbt manifest at %s: parkwatch_transform falls back to one `dbt build` task; "
-                    "run `python -m parkwatch.orchestration dbt-parse` (done by `make up` and `parkwatch demo`) "
-                    "to see each model as its own task", path)
+        log.warning(
+            "no dbt manifest at %s: parkwatch_transform falls back to one `dbt build` task; "
+            "run `python -m parkwatch.orchestration dbt-parse` (done by `make up` and `parkwatch demo`) "
+            "to see each model as its own task",
+            path,
+        )
         return None
     from cosmos import (
         DbtTaskGroup,
@@ -87,12 +91,20 @@ def dbt_task_group(group_id: str = "dbt", **operator_args):
     return DbtTaskGroup(
         group_id=group_id,
         project_config=project,
-        profile_config=ProfileConfig(profile_name="parkwatch", target_name="local",
-                                     profiles_yml_filepath=dbt_dir / "profiles.yml"),
-        execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER,
-                                         dbt_executable_path=dbt_executable()),
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH,
-                                   emit_datasets=False, enable_mock_profile=False,
-                                   should_detach_multiple_parents_tests=True),
+        profile_config=ProfileConfig(
+            profile_name="parkwatch", target_name="local", profiles_yml_filepath=dbt_dir / "profiles.yml"
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            dbt_executable_path=dbt_executable(),
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=TestBehavior.AFTER_EACH,
+            emit_datasets=False,
+            enable_mock_profile=False,
+            should_detach_multiple_parents_tests=True,
+        ),
         operator_args={"append_env": True, **operator_args},
     )

@@ -37,23 +37,111 @@ FAMILIES = ("trs", "generic", "hanweb", "vsb", "newsportal")
 FIRST_INDEX = 10  # generated sites live on 127.0.1.10 and up
 MAX_SITES = 244
 
-_CITY1 = {"云": "yun", "枫": "feng", "柳": "liu", "榆": "yu", "岚": "lan", "泓": "hong", "鹿": "lu",
-          "翠": "cui", "宁": "ning", "瑞": "rui", "泽": "ze", "松": "song", "桂": "gui", "梧": "wu",
-          "槐": "huai", "芦": "lu", "杉": "shan", "棠": "tang", "溱": "qin", "沅": "yuan"}
-_CITY2 = {"川": "chuan", "河": "he", "江": "jiang", "湖": "hu", "山": "shan", "阳": "yang",
-          "岭": "ling", "原": "yuan", "州": "zhou", "溪": "xi", "峰": "feng", "浦": "pu",
-          "城": "cheng", "平": "ping", "林": "lin"}
-_PROVINCES = ("江苏省", "浙江省", "安徽省", "江西省", "山东省", "河南省", "湖北省", "湖南省",
-              "四川省", "陕西省", "河北省", "福建省", "广西壮族自治区", "内蒙古自治区")
-_INDUSTRIES = ("新材料", "电子信息", "生物医药", "高端装备", "新能源", "精细化工", "汽车零部件",
-               "智能制造", "绿色食品", "现代纺织", "节能环保", "数字经济")
-_DEPTS = ("经济发展局", "财政金融局", "科技创新局", "投资促进局", "行政审批局", "自然资源和规划分局",
-          "生态环境分局", "市场监管分局", "社会事务局", "建设管理局", "应急管理局", "人力资源服务中心")
-_PRODUCTS = (("高性能锂电正极材料", "万吨"), ("电子级化学品", "万吨"), ("生物基聚酯材料", "万吨"),
-             ("高端铝箔", "万吨"), ("特种钢材", "万吨"), ("可降解塑料", "万吨"), ("电池级碳酸锂", "万吨"),
-             ("高纯多晶硅", "万吨"), ("再生纤维", "万吨"), ("功能性薄膜", "万吨"))
-_COMPANY_TAIL = ("新材料有限公司", "科技股份有限公司", "化工有限公司", "电子材料有限公司", "能源科技有限公司",
-                 "实业有限公司", "新能源有限公司", "精密制造有限公司")
+_CITY1 = {
+    "云": "yun",
+    "枫": "feng",
+    "柳": "liu",
+    "榆": "yu",
+    "岚": "lan",
+    "泓": "hong",
+    "鹿": "lu",
+    "翠": "cui",
+    "宁": "ning",
+    "瑞": "rui",
+    "泽": "ze",
+    "松": "song",
+    "桂": "gui",
+    "梧": "wu",
+    "槐": "huai",
+    "芦": "lu",
+    "杉": "shan",
+    "棠": "tang",
+    "溱": "qin",
+    "沅": "yuan",
+}
+_CITY2 = {
+    "川": "chuan",
+    "河": "he",
+    "江": "jiang",
+    "湖": "hu",
+    "山": "shan",
+    "阳": "yang",
+    "岭": "ling",
+    "原": "yuan",
+    "州": "zhou",
+    "溪": "xi",
+    "峰": "feng",
+    "浦": "pu",
+    "城": "cheng",
+    "平": "ping",
+    "林": "lin",
+}
+_PROVINCES = (
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "四川省",
+    "陕西省",
+    "河北省",
+    "福建省",
+    "广西壮族自治区",
+    "内蒙古自治区",
+)
+_INDUSTRIES = (
+    "新材料",
+    "电子信息",
+    "生物医药",
+    "高端装备",
+    "新能源",
+    "精细化工",
+    "汽车零部件",
+    "智能制造",
+    "绿色食品",
+    "现代纺织",
+    "节能环保",
+    "数字经济",
+)
+_DEPTS = (
+    "经济发展局",
+    "财政金融局",
+    "科技创新局",
+    "投资促进局",
+    "行政审批局",
+    "自然资源和规划分局",
+    "生态环境分局",
+    "市场监管分局",
+    "社会事务局",
+    "建设管理局",
+    "应急管理局",
+    "人力资源服务中心",
+)
+_PRODUCTS = (
+    ("高性能锂电正极材料", "万吨"),
+    ("电子级化学品", "万吨"),
+    ("生物基聚酯材料", "万吨"),
+    ("高端铝箔", "万吨"),
+    ("特种钢材", "万吨"),
+    ("可降解塑料", "万吨"),
+    ("电池级碳酸锂", "万吨"),
+    ("高纯多晶硅", "万吨"),
+    ("再生纤维", "万吨"),
+    ("功能性薄膜", "万吨"),
+)
+_COMPANY_TAIL = (
+    "新材料有限公司",
+    "科技股份有限公司",
+    "化工有限公司",
+    "电子材料有限公司",
+    "能源科技有限公司",
+    "实业有限公司",
+    "新能源有限公司",
+    "精密制造有限公司",
+)
 _COMPANY_MID = ("华", "恒", "锐", "鑫", "嘉", "瀚", "盛", "宏", "联", "景", "晟", "润")
 
 D = Decimal
@@ -89,24 +177,37 @@ class Doc:
     facts: list[dict] = field(default_factory=list)
     projects: list[dict] = field(default_factory=list)
 
-    def fact(self, sentence: str, text: str, code: str, measure: str, value: Decimal | int,
-             unit: str, raw: str, period: Period | None, approx: str | None = None,
-             is_target: bool = False, part_of: int | None = None) -> int:
-        self.facts.append({
-            "doc": self.path,
-            "indicator_text": text,
-            "indicator_code": code,
-            "measure": measure,
-            "value": float(value),
-            "unit": unit,
-            "raw": raw,
-            "approx": approx,
-            "is_target": is_target,
-            "period_start": period.start if period else None,
-            "period_end": period.end if period else None,
-            "sentence": sentence,
-            "part_of": part_of,
-        })
+    def fact(
+        self,
+        sentence: str,
+        text: str,
+        code: str,
+        measure: str,
+        value: Decimal | int,
+        unit: str,
+        raw: str,
+        period: Period | None,
+        approx: str | None = None,
+        is_target: bool = False,
+        part_of: int | None = None,
+    ) -> int:
+        self.facts.append(
+            {
+                "doc": self.path,
+                "indicator_text": text,
+                "indicator_code": code,
+                "measure": measure,
+                "value": float(value),
+                "unit": unit,
+                "raw": raw,
+                "approx": approx,
+                "is_target": is_target,
+                "period_start": period.start if period else None,
+                "period_end": period.end if period else None,
+                "sentence": sentence,
+                "part_of": part_of,
+            }
+        )
         return len(self.facts) - 1
 
 
@@ -139,8 +240,19 @@ class Writer:
         index_of: dict[str, int] = {}
         for item in pending:
             text, code, measure, value, unit, raw, approx, target, part = item
-            i = self.doc.fact(sentence, text, code, measure, value, unit, raw, per, approx,
-                              target, index_of.get(part) if part else None)
+            i = self.doc.fact(
+                sentence,
+                text,
+                code,
+                measure,
+                value,
+                unit,
+                raw,
+                per,
+                approx,
+                target,
+                index_of.get(part) if part else None,
+            )
             index_of.setdefault(code, i)
 
     # ------------------------------------------------------------------ templates
@@ -154,33 +266,63 @@ class Writer:
         variant = self.rng.randrange(5)
         if variant == 0:
             s = f"{P},{S}完成财政收入{raw_a},完成年度预算的{done}%,同比增长{gr}%。"
-            items = [("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
-                     ("财政收入", "fiscal_revenue_budget_completion", "share_pct", done, "%", self.pct(done), None, False, None),
-                     ("财政收入", "fiscal_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None)]
+            items = [
+                ("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
+                (
+                    "财政收入",
+                    "fiscal_revenue_budget_completion",
+                    "share_pct",
+                    done,
+                    "%",
+                    self.pct(done),
+                    None,
+                    False,
+                    None,
+                ),
+                ("财政收入", "fiscal_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+            ]
         elif variant == 1:
             s = f"{P}全区实现一般公共预算收入{raw_a},同比增长{gr}%,完成年度预算的{done}%。"
-            items = [("一般公共预算收入", "general_budget_revenue", "amount", v_a, u, raw_a, None, False, None),
-                     ("一般公共预算收入", "general_budget_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
-                     ("一般公共预算收入", "general_budget_revenue_budget_completion", "share_pct", done, "%", self.pct(done), None, False, None)]
+            items = [
+                ("一般公共预算收入", "general_budget_revenue", "amount", v_a, u, raw_a, None, False, None),
+                ("一般公共预算收入", "general_budget_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+                (
+                    "一般公共预算收入",
+                    "general_budget_revenue_budget_completion",
+                    "share_pct",
+                    done,
+                    "%",
+                    self.pct(done),
+                    None,
+                    False,
+                    None,
+                ),
+            ]
         elif variant == 2:
             down = self.rng.random() < 0.25
             word = "下降" if down else "增长"
             s = f"财政收入运行平稳。{P},累计完成财政收入{raw_a},同比{word}{gr}%。"
-            items = [("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
-                     ("财政收入", "fiscal_revenue", "growth_pct", -gr if down else gr, "%", self.pct(gr), None, False, None)]
+            items = [
+                ("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
+                ("财政收入", "fiscal_revenue", "growth_pct", -gr if down else gr, "%", self.pct(gr), None, False, None),
+            ]
         elif variant == 3:
             tax = q(total * D(str(self.rng.uniform(0.72, 0.88))), 2)
             non = total - tax
             rt, vt, _ = self.yi(tax)
             rn, vn, _ = self.yi(non)
             s = f"{P},一般公共预算收入完成{raw_a},其中税收收入{rt},非税收入{rn}。"
-            items = [("一般公共预算收入", "general_budget_revenue", "amount", v_a, u, raw_a, None, False, None),
-                     ("税收收入", "tax_revenue", "amount", vt, u, rt, None, False, "general_budget_revenue"),
-                     ("非税收入", "non_tax_revenue", "amount", vn, u, rn, None, False, "general_budget_revenue")]
+            items = [
+                ("一般公共预算收入", "general_budget_revenue", "amount", v_a, u, raw_a, None, False, None),
+                ("税收收入", "tax_revenue", "amount", vt, u, rt, None, False, "general_budget_revenue"),
+                ("非税收入", "non_tax_revenue", "amount", vn, u, rn, None, False, "general_budget_revenue"),
+            ]
         else:
             s = f"{P}{S}财政收入达到{raw_a},增幅{gr}%,收入总量保持全市前列。"
-            items = [("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
-                     ("财政收入", "fiscal_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None)]
+            items = [
+                ("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
+                ("财政收入", "fiscal_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+            ]
         self.emit(s, items)
 
     def industry_va(self) -> None:
@@ -189,19 +331,25 @@ class Writer:
         variant = self.rng.randrange(4)
         if variant == 0:
             s = f"{P},规模以上工业增加值同比增长{gr}%,增速较上年同期提高{d}个百分点。"
-            items = [("规模以上工业增加值", "industrial_va", "growth_pct", gr, "%", self.pct(gr), None, False, None),
-                     ("规模以上工业增加值", "industrial_va", "pp_change", d, "pp", f"{d}个百分点", None, False, None)]
+            items = [
+                ("规模以上工业增加值", "industrial_va", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+                ("规模以上工业增加值", "industrial_va", "pp_change", d, "pp", f"{d}个百分点", None, False, None),
+            ]
         elif variant == 1:
             s = f"{P}规上工业增加值增长{gr}%,高于全市平均水平{d}个百分点。"
-            items = [("规上工业增加值", "industrial_va", "growth_pct", gr, "%", self.pct(gr), None, False, None),
-                     ("规上工业增加值", "industrial_va", "pp_change", d, "pp", f"{d}个百分点", None, False, None)]
+            items = [
+                ("规上工业增加值", "industrial_va", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+                ("规上工业增加值", "industrial_va", "pp_change", d, "pp", f"{d}个百分点", None, False, None),
+            ]
         elif variant == 2:
             s = f"工业生产较快增长。{P},全区规上工业增加值同比增长{gr}%。"
             items = [("规上工业增加值", "industrial_va", "growth_pct", gr, "%", self.pct(gr), None, False, None)]
         else:
             s = f"{P},规模以上工业增加值同比增长{gr}%,增速比上年同期回落{d}个百分点。"
-            items = [("规模以上工业增加值", "industrial_va", "growth_pct", gr, "%", self.pct(gr), None, False, None),
-                     ("规模以上工业增加值", "industrial_va", "pp_change", -d, "pp", f"{d}个百分点", None, False, None)]
+            items = [
+                ("规模以上工业增加值", "industrial_va", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+                ("规模以上工业增加值", "industrial_va", "pp_change", -d, "pp", f"{d}个百分点", None, False, None),
+            ]
         self.emit(s, items)
 
     def industry_output(self) -> None:
@@ -211,8 +359,10 @@ class Writer:
         P = self.p.phrase
         if self.rng.random() < 0.5:
             s = f"{P}完成规上工业总产值{raw},同比增长{gr}%。"
-            items = [("规上工业总产值", "industrial_output", "amount", v, u, raw, None, False, None),
-                     ("规上工业总产值", "industrial_output", "growth_pct", gr, "%", self.pct(gr), None, False, None)]
+            items = [
+                ("规上工业总产值", "industrial_output", "amount", v, u, raw, None, False, None),
+                ("规上工业总产值", "industrial_output", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+            ]
         else:
             inds = self.park["industries"]
             shares = [D(str(self.rng.uniform(0.3, 0.45))), D(str(self.rng.uniform(0.2, 0.3)))]
@@ -222,13 +372,17 @@ class Writer:
             ra, va, _ = self.yi(a)
             rb, vb, _ = self.yi(b)
             rc, vc, _ = self.yi(c)
-            s = (f"{P},规模以上工业总产值达到{raw},同比增长{gr}%,其中{inds[0]}产业{ra}、"
-                 f"{inds[1]}产业{rb}、其他产业{rc}。")
-            items = [("规模以上工业总产值", "industrial_output", "amount", v, u, raw, None, False, None),
-                     ("规模以上工业总产值", "industrial_output", "growth_pct", gr, "%", self.pct(gr), None, False, None),
-                     (f"{inds[0]}产业", "industrial_output_part", "amount", va, u, ra, None, False, "industrial_output"),
-                     (f"{inds[1]}产业", "industrial_output_part", "amount", vb, u, rb, None, False, "industrial_output"),
-                     ("其他产业", "industrial_output_part", "amount", vc, u, rc, None, False, "industrial_output")]
+            s = (
+                f"{P},规模以上工业总产值达到{raw},同比增长{gr}%,其中{inds[0]}产业{ra}、"
+                f"{inds[1]}产业{rb}、其他产业{rc}。"
+            )
+            items = [
+                ("规模以上工业总产值", "industrial_output", "amount", v, u, raw, None, False, None),
+                ("规模以上工业总产值", "industrial_output", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+                (f"{inds[0]}产业", "industrial_output_part", "amount", va, u, ra, None, False, "industrial_output"),
+                (f"{inds[1]}产业", "industrial_output_part", "amount", vb, u, rb, None, False, "industrial_output"),
+                ("其他产业", "industrial_output_part", "amount", vc, u, rc, None, False, "industrial_output"),
+            ]
         self.emit(s, items)
 
     def investment(self) -> None:
@@ -239,10 +393,12 @@ class Writer:
         ri, vi, _ = self.yi(ind)
         word = "下降" if g1 < 0 else "增长"
         s = f"{self.p.phrase},完成固定资产投资{raw},同比{word}{abs(g1)}%;其中工业投资{ri},同比增长{g2}%。"
-        items = [("固定资产投资", "fixed_asset_investment", "amount", v, u, raw, None, False, None),
-                 ("固定资产投资", "fixed_asset_investment", "growth_pct", g1, "%", self.pct(abs(g1)), None, False, None),
-                 ("工业投资", "industrial_investment", "amount", vi, u, ri, None, False, None),
-                 ("工业投资", "industrial_investment", "growth_pct", g2, "%", self.pct(g2), None, False, None)]
+        items = [
+            ("固定资产投资", "fixed_asset_investment", "amount", v, u, raw, None, False, None),
+            ("固定资产投资", "fixed_asset_investment", "growth_pct", g1, "%", self.pct(abs(g1)), None, False, None),
+            ("工业投资", "industrial_investment", "amount", vi, u, ri, None, False, None),
+            ("工业投资", "industrial_investment", "growth_pct", g2, "%", self.pct(g2), None, False, None),
+        ]
         self.emit(s, items)
 
     def entities(self) -> None:
@@ -260,9 +416,31 @@ class Writer:
         else:
             s = f"市场活力持续释放,{P}新增各类市场主体{total}户(企业{firms}户、个体工商户{indiv}户)。"
             text = "新增各类市场主体"
-        items = [(text, "new_market_entities", "count", total, "count", f"{total}户", None, False, None),
-                 ("企业", "new_market_entities_firms", "count", firms, "count", f"{firms}户", None, False, "new_market_entities"),
-                 ("个体工商户", "new_market_entities_individual", "count", indiv, "count", f"{indiv}户", None, False, "new_market_entities")]
+        items = [
+            (text, "new_market_entities", "count", total, "count", f"{total}户", None, False, None),
+            (
+                "企业",
+                "new_market_entities_firms",
+                "count",
+                firms,
+                "count",
+                f"{firms}户",
+                None,
+                False,
+                "new_market_entities",
+            ),
+            (
+                "个体工商户",
+                "new_market_entities_individual",
+                "count",
+                indiv,
+                "count",
+                f"{indiv}户",
+                None,
+                False,
+                "new_market_entities",
+            ),
+        ]
         self.emit(s, items)
 
     def hitech(self) -> None:
@@ -272,14 +450,44 @@ class Writer:
         if self.rng.random() < 0.5:
             s = f"目前,{S}有效期内高新技术企业{n}家,占全市总量的{share}%。"
             now = Period("目前", None, self.doc_pub, self.p.month, self.p.year)
-            self.emit(s, [("高新技术企业", "hitech_enterprises", "count", n, "count", f"{n}家", None, False, None),
-                          ("高新技术企业", "hitech_enterprises_share_city", "share_pct", share, "%", self.pct(share), None, False, None)],
-                      period=now)
+            self.emit(
+                s,
+                [
+                    ("高新技术企业", "hitech_enterprises", "count", n, "count", f"{n}家", None, False, None),
+                    (
+                        "高新技术企业",
+                        "hitech_enterprises_share_city",
+                        "share_pct",
+                        share,
+                        "%",
+                        self.pct(share),
+                        None,
+                        False,
+                        None,
+                    ),
+                ],
+                period=now,
+            )
         else:
             new = self.rng.randrange(3, 25)
             s = f"{self.p.phrase}新增高新技术企业{new}家,累计达到{n}家。"
-            self.emit(s, [("新增高新技术企业", "hitech_enterprises_new", "count", new, "count", f"{new}家", None, False, None),
-                          ("高新技术企业", "hitech_enterprises", "count", n, "count", f"{n}家", None, False, None)])
+            self.emit(
+                s,
+                [
+                    (
+                        "新增高新技术企业",
+                        "hitech_enterprises_new",
+                        "count",
+                        new,
+                        "count",
+                        f"{new}家",
+                        None,
+                        False,
+                        None,
+                    ),
+                    ("高新技术企业", "hitech_enterprises", "count", n, "count", f"{n}家", None, False, None),
+                ],
+            )
 
     def projects(self) -> None:
         new = self.rng.randrange(5, 25)
@@ -290,18 +498,32 @@ class Writer:
         P = self.p.phrase
         if self.rng.random() < 0.5:
             s = f"{P}开复工项目{n}个,其中新开工项目{new}个、续建项目{cont}个,完成投资{raw}。"
-            items = [("开复工项目", "projects_started", "count", n, "count", f"{n}个", None, False, None),
-                     ("新开工项目", "projects_new", "count", new, "count", f"{new}个", None, False, "projects_started"),
-                     ("续建项目", "projects_continued", "count", cont, "count", f"{cont}个", None, False, "projects_started"),
-                     ("完成投资", "project_investment_done", "amount", v, u, raw, None, False, None)]
+            items = [
+                ("开复工项目", "projects_started", "count", n, "count", f"{n}个", None, False, None),
+                ("新开工项目", "projects_new", "count", new, "count", f"{new}个", None, False, "projects_started"),
+                (
+                    "续建项目",
+                    "projects_continued",
+                    "count",
+                    cont,
+                    "count",
+                    f"{cont}个",
+                    None,
+                    False,
+                    "projects_started",
+                ),
+                ("完成投资", "project_investment_done", "amount", v, u, raw, None, False, None),
+            ]
         else:
             planned = n + self.rng.randrange(3, 15)
             rate = q(D(n) / D(planned) * 100, 1)
             s = f"全区实施重点项目{planned}个,{P}开复工{n}个,开复工率{rate}%,完成投资{raw}。"
-            items = [("重点项目", "key_projects", "count", planned, "count", f"{planned}个", None, False, None),
-                     ("开复工", "projects_started", "count", n, "count", f"{n}个", None, False, None),
-                     ("开复工率", "projects_started_rate", "share_pct", rate, "%", self.pct(rate), None, False, None),
-                     ("完成投资", "project_investment_done", "amount", v, u, raw, None, False, None)]
+            items = [
+                ("重点项目", "key_projects", "count", planned, "count", f"{planned}个", None, False, None),
+                ("开复工", "projects_started", "count", n, "count", f"{n}个", None, False, None),
+                ("开复工率", "projects_started_rate", "share_pct", rate, "%", self.pct(rate), None, False, None),
+                ("完成投资", "project_investment_done", "amount", v, u, raw, None, False, None),
+            ]
         self.emit(s, items)
 
     def trade(self) -> None:
@@ -314,10 +536,15 @@ class Writer:
         ri, vi, _ = self.yi(imp)
         word = "下降" if gr < 0 else "增长"
         s = f"{self.p.phrase}实现外贸进出口总额{raw},同比{word}{abs(gr)}%,其中出口{re_}、进口{ri}。"
-        self.emit(s, [("外贸进出口总额", "foreign_trade", "amount", v, u, raw, None, False, None),
-                      ("外贸进出口总额", "foreign_trade", "growth_pct", gr, "%", self.pct(abs(gr)), None, False, None),
-                      ("出口", "exports", "amount", ve, u, re_, None, False, "foreign_trade"),
-                      ("进口", "imports", "amount", vi, u, ri, None, False, "foreign_trade")])
+        self.emit(
+            s,
+            [
+                ("外贸进出口总额", "foreign_trade", "amount", v, u, raw, None, False, None),
+                ("外贸进出口总额", "foreign_trade", "growth_pct", gr, "%", self.pct(abs(gr)), None, False, None),
+                ("出口", "exports", "amount", ve, u, re_, None, False, "foreign_trade"),
+                ("进口", "imports", "amount", vi, u, ri, None, False, "foreign_trade"),
+            ],
+        )
 
     def subsidies(self) -> None:
         parts = [q(self.rng.uniform(80, 1500), 2) for _ in range(3)]
@@ -340,28 +567,85 @@ class Writer:
         x = q(self.park["power"] * self.scale * D(str(self.rng.uniform(0.9, 1.1))), 2)
         gr = self.g(1, 14)
         s = f"{self.p.phrase},全区工业用电量{fmt(x)}亿千瓦时,同比增长{gr}%。"
-        self.emit(s, [("工业用电量", "industrial_power", "amount", x * D(10) ** 8, "kWh", f"{fmt(x)}亿千瓦时", None, False, None),
-                      ("工业用电量", "industrial_power", "growth_pct", gr, "%", self.pct(gr), None, False, None)])
+        self.emit(
+            s,
+            [
+                (
+                    "工业用电量",
+                    "industrial_power",
+                    "amount",
+                    x * D(10) ** 8,
+                    "kWh",
+                    f"{fmt(x)}亿千瓦时",
+                    None,
+                    False,
+                    None,
+                ),
+                ("工业用电量", "industrial_power", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+            ],
+        )
 
     def products(self) -> None:
         up, down, flat = self.rng.randrange(12, 30), self.rng.randrange(4, 18), self.rng.randrange(1, 6)
         n = up + down + flat
         s = f"重点监测的{n}种工业产品中,产量同比增长的{up}种、下降的{down}种、持平的{flat}种。"
-        self.emit(s, [("重点监测工业产品", "monitored_products", "count", n, "count", f"{n}种", None, False, None),
-                      ("产量同比增长", "monitored_products_up", "count", up, "count", f"{up}种", None, False, "monitored_products"),
-                      ("下降", "monitored_products_down", "count", down, "count", f"{down}种", None, False, "monitored_products"),
-                      ("持平", "monitored_products_flat", "count", flat, "count", f"{flat}种", None, False, "monitored_products")])
+        self.emit(
+            s,
+            [
+                ("重点监测工业产品", "monitored_products", "count", n, "count", f"{n}种", None, False, None),
+                (
+                    "产量同比增长",
+                    "monitored_products_up",
+                    "count",
+                    up,
+                    "count",
+                    f"{up}种",
+                    None,
+                    False,
+                    "monitored_products",
+                ),
+                (
+                    "下降",
+                    "monitored_products_down",
+                    "count",
+                    down,
+                    "count",
+                    f"{down}种",
+                    None,
+                    False,
+                    "monitored_products",
+                ),
+                (
+                    "持平",
+                    "monitored_products_flat",
+                    "count",
+                    flat,
+                    "count",
+                    f"{flat}种",
+                    None,
+                    False,
+                    "monitored_products",
+                ),
+            ],
+        )
 
     def shares(self) -> None:
         inds = self.park["industries"]
         cuts = sorted(self.rng.sample(range(50, 950), 3))
         vals = [D(cuts[0]), D(cuts[1] - cuts[0]), D(cuts[2] - cuts[1]), D(1000 - cuts[2])]
         vals = [x / 10 for x in vals]
-        s = (f"{inds[0]}、{inds[1]}、{inds[2]}和其他产业产值占规上工业总产值的比重分别为"
-             f"{fmt(vals[0])}%、{fmt(vals[1])}%、{fmt(vals[2])}%和{fmt(vals[3])}%。")
+        s = (
+            f"{inds[0]}、{inds[1]}、{inds[2]}和其他产业产值占规上工业总产值的比重分别为"
+            f"{fmt(vals[0])}%、{fmt(vals[1])}%、{fmt(vals[2])}%和{fmt(vals[3])}%。"
+        )
         names = [f"{inds[0]}", f"{inds[1]}", f"{inds[2]}", "其他产业"]
-        self.emit(s, [(nm, "industry_share", "share_pct", x, "%", f"{fmt(x)}%", None, False, None)
-                      for nm, x in zip(names, vals)])
+        self.emit(
+            s,
+            [
+                (nm, "industry_share", "share_pct", x, "%", f"{fmt(x)}%", None, False, None)
+                for nm, x in zip(names, vals)
+            ],
+        )
 
     def approx(self) -> None:
         variant = self.rng.randrange(3)
@@ -378,10 +662,25 @@ class Writer:
         else:
             n = self.rng.randrange(3, 20) * 100
             s = f"各类招聘活动提供就业岗位近{n}个。"
-            self.emit(s, [("就业岗位", "jobs_offered", "count", n, "count", f"近{n}个", "近", False, None)], period=None)
+            self.emit(
+                s, [("就业岗位", "jobs_offered", "count", n, "count", f"近{n}个", "近", False, None)], period=None
+            )
 
-    ALL = ("fiscal", "industry_va", "industry_output", "investment", "entities", "hitech", "projects",
-           "trade", "subsidies", "electricity", "products", "shares", "approx")
+    ALL = (
+        "fiscal",
+        "industry_va",
+        "industry_output",
+        "investment",
+        "entities",
+        "hitech",
+        "projects",
+        "trade",
+        "subsidies",
+        "electricity",
+        "products",
+        "shares",
+        "approx",
+    )
 
     doc_pub: str = ""
 
@@ -430,14 +729,25 @@ def _park(rng: random.Random, index: int, used: set[str]) -> dict:
         abbr = f"{c1}经开管"
     scale = rng.uniform(0.4, 3.0)
     return {
-        "id": pid, "name": name, "short_name": short, "short": short, "authority": authority,
-        "abbr": abbr, "kind": kind, "city": f"{city}市", "province": rng.choice(_PROVINCES),
+        "id": pid,
+        "name": name,
+        "short_name": short,
+        "short": short,
+        "authority": authority,
+        "abbr": abbr,
+        "kind": kind,
+        "city": f"{city}市",
+        "province": rng.choice(_PROVINCES),
         "level": rng.choice(("national", "provincial", "provincial")),
         "aliases": [name, short],
         "industries": rng.sample(_INDUSTRIES, 3),
-        "fiscal_budget": q(12 * scale, 2), "output": q(300 * scale, 2), "fai": q(110 * scale, 2),
-        "trade": q(30 * scale, 2), "power": q(18 * scale, 2),
-        "entities": int(1100 * scale), "hitech": int(20 + 30 * scale),
+        "fiscal_budget": q(12 * scale, 2),
+        "output": q(300 * scale, 2),
+        "fai": q(110 * scale, 2),
+        "trade": q(30 * scale, 2),
+        "power": q(18 * scale, 2),
+        "entities": int(1100 * scale),
+        "hitech": int(20 + 30 * scale),
         "host_index": FIRST_INDEX + index,
     }
 
@@ -447,9 +757,13 @@ def _bulletin(rng: random.Random, park: dict, doc: Doc, pub: dt.date, issue: int
     w = Writer(rng, park, doc, period)
     w.doc_pub = pub.isoformat()
     kind_name = rng.choice(("工作简报", "示范区信息", "经济运行简报", "园区信息"))
-    title = rng.choice((f"{park['short']}{kind_name}({pub.year}年第{issue}期)",
-                        f"{park['short']}{kind_name} {pub.year}年第{issue}期",
-                        f"{kind_name}〔{pub.year}〕第{issue}期"))
+    title = rng.choice(
+        (
+            f"{park['short']}{kind_name}({pub.year}年第{issue}期)",
+            f"{park['short']}{kind_name} {pub.year}年第{issue}期",
+            f"{kind_name}〔{pub.year}〕第{issue}期",
+        )
+    )
     header = [f"# {park['short']}{kind_name}", f"# {pub.year}年第{issue}期"]
     picks = rng.sample(Writer.ALL, k=rng.randrange(5, 9))
     main, rest = picks[: len(picks) // 2 + 1], picks[len(picks) // 2 + 1 :]
@@ -481,36 +795,60 @@ def _news(rng: random.Random, park: dict, doc: Doc, pub: dt.date) -> tuple[str, 
     title = rng.choice((f"总投资{fmt(inv)}亿元!{name}在{S}{verb}", f"{S}{name}{verb}", f"{company}{name}{verb}"))
     inv_raw = f"{fmt(inv)}亿元"
     cap_raw = f"{cap}{unit_word}"
-    lead = rng.choice((
-        f"{day.month}月{day.day}日,{company}{name}在{S}{verb}。",
-        f"日前,由{company}投资建设的{name}在{S}{verb}。",
-        f"记者从{S}获悉,{company}{name}近日{verb}。",
-    ))
+    lead = rng.choice(
+        (
+            f"{day.month}月{day.day}日,{company}{name}在{S}{verb}。",
+            f"日前,由{company}投资建设的{name}在{S}{verb}。",
+            f"记者从{S}获悉,{company}{name}近日{verb}。",
+        )
+    )
     doc.lines.append(lead)
-    s = rng.choice((
-        f"项目总投资{inv_raw},建成后可年产{product}{cap_raw}。",
-        f"该项目总投资{inv_raw},设计产能为年产{cap_raw}{product}。",
-        f"据介绍,项目计划总投资{inv_raw},全部建成后将形成年产{cap_raw}{product}的生产能力。",
-    ))
+    s = rng.choice(
+        (
+            f"项目总投资{inv_raw},建成后可年产{product}{cap_raw}。",
+            f"该项目总投资{inv_raw},设计产能为年产{cap_raw}{product}。",
+            f"据介绍,项目计划总投资{inv_raw},全部建成后将形成年产{cap_raw}{product}的生产能力。",
+        )
+    )
     doc.lines.append(s)
     doc.fact(s, "总投资", "project_investment", "amount", inv * D(10) ** 8, "CNY", inv_raw, None)
     doc.fact(s, "年产", "project_capacity", "amount", D(cap) * D(10) ** 4, "t", cap_raw, None)
-    doc.projects.append({"name": name, "company": company, "investment_cny": float(inv * D(10) ** 8),
-                         "capacity_value": float(D(cap) * D(10) ** 4), "capacity_unit": "t/yr", "status": status})
+    doc.projects.append(
+        {
+            "name": name,
+            "company": company,
+            "investment_cny": float(inv * D(10) ** 8),
+            "capacity_value": float(D(cap) * D(10) ** 4),
+            "capacity_unit": "t/yr",
+            "status": status,
+        }
+    )
     period = report_period(pub, rng)
     w = Writer(rng, park, doc, period)
     w.doc_pub = pub.isoformat()
     for name_ in rng.sample(("projects", "investment", "industry_va", "fiscal", "approx"), k=2):
         getattr(w, name_)()
-    doc.lines.append(rng.choice((
-        f"下一步,{S}将持续优化营商环境,推动更多项目早开工、早投产、早见效。",
-        f"{S}相关负责人表示,将为项目建设提供全流程服务保障。",
-    )))
+    doc.lines.append(
+        rng.choice(
+            (
+                f"下一步,{S}将持续优化营商环境,推动更多项目早开工、早投产、早见效。",
+                f"{S}相关负责人表示,将为项目建设提供全流程服务保障。",
+            )
+        )
+    )
     return title, rng.choice((park["short"] + "融媒体中心", park["short"] + "投资促进局", park["city"][:-1] + "日报"))
 
 
-_POLICY_TOPICS = ("加快推进{ind}产业高质量发展", "支持{ind}产业集群发展", "促进科技创新", "推动制造业数字化转型",
-                  "进一步优化营商环境", "加快培育专精特新企业", "推动绿色低碳发展", "支持企业上市融资")
+_POLICY_TOPICS = (
+    "加快推进{ind}产业高质量发展",
+    "支持{ind}产业集群发展",
+    "促进科技创新",
+    "推动制造业数字化转型",
+    "进一步优化营商环境",
+    "加快培育专精特新企业",
+    "推动绿色低碳发展",
+    "支持企业上市融资",
+)
 _POLICY_KINDS = ("实施意见", "若干措施", "行动方案", "若干政策")
 
 
@@ -525,17 +863,28 @@ def _policy(rng: random.Random, park: dict, doc: Doc, pub: dt.date, number: int)
     written = max(pub - dt.timedelta(days=rng.randrange(2, 12)), dt.date(2024, 1, 1))
     docno = f"{park['abbr']}发〔{written.year}〕{number}号"
     ty = rng.choice((pub.year + 1, pub.year + 2, 2027)) if pub.year < 2027 else pub.year + 1
-    doc.lines += [f"# {park['authority']}", f"# 关于{topic}的{kind}",
-                  "各部门、各园区、驻区各单位:",
-                  f"为加快{topic},结合{park['short']}实际,制定本{kind}。", "一、发展目标"]
+    doc.lines += [
+        f"# {park['authority']}",
+        f"# 关于{topic}的{kind}",
+        "各部门、各园区、驻区各单位:",
+        f"为加快{topic},结合{park['short']}实际,制定本{kind}。",
+        "一、发展目标",
+    ]
     targets = _policy_targets(rng, doc, ind, ty)
     units_all = _policy_tasks(rng, doc)
     doc.lines.append("三、附则")
     doc.lines.append(f"本{kind}自发布之日起施行,由{park['short']}{_DEPTS[0]}负责解释。")
     meta = _policy_meta(rng, park, pub, written, docno)
-    policy = {"title": title, "doc_number": docno, "issuer": park["authority"],
-              "written_date": written.isoformat(), "published_date": pub.isoformat(), "validity": "有效",
-              "responsible_units": sorted({u for us in units_all for u in us}), "targets": targets}
+    policy = {
+        "title": title,
+        "doc_number": docno,
+        "issuer": park["authority"],
+        "written_date": written.isoformat(),
+        "published_date": pub.isoformat(),
+        "validity": "有效",
+        "responsible_units": sorted({u for us in units_all for u in us}),
+        "targets": targets,
+    }
     return title, meta, policy
 
 
@@ -556,27 +905,43 @@ def _target_sentence(rng: random.Random, t: int, ind: str, ty: int) -> tuple[str
     """Target template ``t``: its sentence and the facts it states."""
     if t == 0:
         x = q(rng.uniform(100, 900), 0)
-        return f"到{ty}年,{ind}产业营业收入突破{fmt(x)}亿元。", [(f"{ind}产业营业收入", "industry_revenue", "amount", x * D(10) ** 8, "CNY", f"突破{fmt(x)}亿元", "突破")]
+        return f"到{ty}年,{ind}产业营业收入突破{fmt(x)}亿元。", [
+            (f"{ind}产业营业收入", "industry_revenue", "amount", x * D(10) ** 8, "CNY", f"突破{fmt(x)}亿元", "突破")
+        ]
     if t == 1:
         n = rng.randrange(30, 200)
-        return f"到{ty}年底,全区高新技术企业达到{n}家。", [("高新技术企业", "hitech_enterprises", "count", n, "count", f"{n}家", None)]
+        return f"到{ty}年底,全区高新技术企业达到{n}家。", [
+            ("高新技术企业", "hitech_enterprises", "count", n, "count", f"{n}家", None)
+        ]
     if t == 2:
         x = q(rng.uniform(1.5, 5), 1)
-        return f"到{ty}年,全社会研发经费投入强度达到{fmt(x)}%。", [("研发经费投入强度", "rd_intensity", "share_pct", x, "%", f"{fmt(x)}%", None)]
+        return f"到{ty}年,全社会研发经费投入强度达到{fmt(x)}%。", [
+            ("研发经费投入强度", "rd_intensity", "share_pct", x, "%", f"{fmt(x)}%", None)
+        ]
     if t == 3:
         n = rng.randrange(5, 40)
-        return f"到{ty}年,新增省级专精特新中小企业{n}家。", [("新增省级专精特新中小企业", "srdi_smes_new", "count", n, "count", f"{n}家", None)]
+        return f"到{ty}年,新增省级专精特新中小企业{n}家。", [
+            ("新增省级专精特新中小企业", "srdi_smes_new", "count", n, "count", f"{n}家", None)
+        ]
     if t == 4:
         x = q(rng.uniform(8, 20), 0)
-        return f"到{ty}年,单位工业增加值能耗比2020年下降{fmt(x)}%。", [("单位工业增加值能耗", "energy_intensity", "growth_pct", -x, "%", f"{fmt(x)}%", None)]
+        return f"到{ty}年,单位工业增加值能耗比2020年下降{fmt(x)}%。", [
+            ("单位工业增加值能耗", "energy_intensity", "growth_pct", -x, "%", f"{fmt(x)}%", None)
+        ]
     if t == 5:
         x = q(rng.uniform(40, 75), 0)
-        return f"力争到{ty}年,{ind}产业产值占规上工业总产值的比重达到{fmt(x)}%以上。", [(f"{ind}产业产值", "industry_share", "share_pct", x, "%", f"{fmt(x)}%以上", "以上")]
+        return f"力争到{ty}年,{ind}产业产值占规上工业总产值的比重达到{fmt(x)}%以上。", [
+            (f"{ind}产业产值", "industry_share", "share_pct", x, "%", f"{fmt(x)}%以上", "以上")
+        ]
     if t == 6:
         x = q(rng.uniform(15, 60), 0)
-        return f"到{ty}年,亩均税收达到{fmt(x)}万元。", [("亩均税收", "tax_per_mu", "amount", x * D(10) ** 4, "CNY/mu", f"{fmt(x)}万元", None)]
+        return f"到{ty}年,亩均税收达到{fmt(x)}万元。", [
+            ("亩均税收", "tax_per_mu", "amount", x * D(10) ** 4, "CNY/mu", f"{fmt(x)}万元", None)
+        ]
     x = q(rng.uniform(200, 1500), 0)
-    return f"到{ty}年,规上工业总产值达到{fmt(x)}亿元以上。", [("规上工业总产值", "industrial_output", "amount", x * D(10) ** 8, "CNY", f"{fmt(x)}亿元以上", "以上")]
+    return f"到{ty}年,规上工业总产值达到{fmt(x)}亿元以上。", [
+        ("规上工业总产值", "industrial_output", "amount", x * D(10) ** 8, "CNY", f"{fmt(x)}亿元以上", "以上")
+    ]
 
 
 def _policy_tasks(rng: random.Random, doc: Doc) -> list[list[str]]:
@@ -586,9 +951,11 @@ def _policy_tasks(rng: random.Random, doc: Doc) -> list[list[str]]:
     for i in range(rng.randrange(2, 5)):
         units = rng.sample(_DEPTS, k=rng.randrange(1, 4))
         units_all.append(units)
-        doc.lines.append(f"({'一二三四五'[i]}){rng.choice(('强化政策支持', '优化要素保障', '加强人才引育', '提升服务效能', '拓展应用场景'))}。"
-                         f"{rng.choice(('建立工作专班,定期调度推进', '完善奖补政策,加快资金兑现', '落实用地保障,推行标准地出让'))}。"
-                         f"(责任单位:{'、'.join(units)})")
+        doc.lines.append(
+            f"({'一二三四五'[i]}){rng.choice(('强化政策支持', '优化要素保障', '加强人才引育', '提升服务效能', '拓展应用场景'))}。"
+            f"{rng.choice(('建立工作专班,定期调度推进', '完善奖补政策,加快资金兑现', '落实用地保障,推行标准地出让'))}。"
+            f"(责任单位:{'、'.join(units)})"
+        )
     return units_all
 
 
@@ -617,14 +984,29 @@ class GeneratedSite:
 
 def _columns(family: str) -> tuple[Column, Column, Column]:
     if family == "trs":
-        return Column("jb", "工作简报", "bulletin"), Column("zcwj", "政策文件", "policy"), Column("xwdt", "新闻动态", "news")
+        return (
+            Column("jb", "工作简报", "bulletin"),
+            Column("zcwj", "政策文件", "policy"),
+            Column("xwdt", "新闻动态", "news"),
+        )
     if family == "generic":
-        return Column("gzjb", "工作简报", "bulletin"), Column("zcwj", "政策文件", "policy"), Column("news", "园区新闻", "news")
+        return (
+            Column("gzjb", "工作简报", "bulletin"),
+            Column("zcwj", "政策文件", "policy"),
+            Column("news", "园区新闻", "news"),
+        )
     if family == "hanweb":
-        return Column("col2101", "工作简报", "bulletin"), Column("col2102", "政策文件", "policy"), Column("col2103", "园区动态", "news")
+        return (
+            Column("col2101", "工作简报", "bulletin"),
+            Column("col2102", "政策文件", "policy"),
+            Column("col2103", "园区动态", "news"),
+        )
     if family == "vsb":
-        return (Column("gzjb", "工作简报", "bulletin", code="1101"), Column("zcfg", "政策法规", "policy", code="1102"),
-                Column("xwdt", "新闻动态", "news", code="1103"))
+        return (
+            Column("gzjb", "工作简报", "bulletin", code="1101"),
+            Column("zcfg", "政策法规", "policy", code="1102"),
+            Column("xwdt", "新闻动态", "news", code="1103"),
+        )
     return Column("jb", "简报", "bulletin"), Column("zc", "政策", "policy"), Column("yqdt", "园区动态", "news")
 
 
@@ -667,18 +1049,38 @@ def _site(index: int, pages: int, seed: int, used: set[str]) -> GeneratedSite:
             policy_no += 1
             title, meta, policy = _policy(rng, park, doc, pub, policy_no)
             source = park["short"] + _DEPTS[0]
-        art = Article(id=aid, column=col.slug, published=stamp, title=title, source=source,
-                      body="\n".join(doc.lines) + "\n", meta=meta)
+        art = Article(
+            id=aid,
+            column=col.slug,
+            published=stamp,
+            title=title,
+            source=source,
+            body="\n".join(doc.lines) + "\n",
+            meta=meta,
+        )
         path = article_path(family, art, cols)
         for f in doc.facts:
             f["doc"] = path
         articles.append(art)
-        truth[aid] = {"path": path, "kind": kind, "title": title, "published": stamp,
-                      "facts": doc.facts, "projects": doc.projects, "policy": policy}
+        truth[aid] = {
+            "path": path,
+            "kind": kind,
+            "title": title,
+            "published": stamp,
+            "facts": doc.facts,
+            "projects": doc.projects,
+            "policy": policy,
+        }
     content = SiteContent(
-        id=park["id"], name=park["authority"] if family != "newsportal" else f"{park['short']}新闻网",
-        park_id=park["id"], host_index=park["host_index"], cms=family, columns=cols,
-        articles=tuple(articles), page_size=20, organizer=park["authority"],
+        id=park["id"],
+        name=park["authority"] if family != "newsportal" else f"{park['short']}新闻网",
+        park_id=park["id"],
+        host_index=park["host_index"],
+        cms=family,
+        columns=cols,
+        articles=tuple(articles),
+        page_size=20,
+        organizer=park["authority"],
         address=f"{park['city']}{park['short']}创新大道{rng.randrange(1, 300)}号",
         phone=f"0{rng.randrange(310, 999)}-{rng.randrange(10**7, 9 * 10**7)}",
         icp=f"ICP备{rng.randrange(10**7, 10**8)}号",
@@ -718,6 +1120,10 @@ def site_yaml(site: GeneratedSite, host_prefix: str = "127.0.1") -> str:
         else:
             start = cls.list_path(col).lstrip("/")
         lines += [f"  - kind: {col.kind}", f'    start_urls: ["{start}"]']
-    lines += ["limits: {max_pages: 5000, max_depth: 3}", "politeness: {concurrency: 4, delay_s: 0}",
-              'allow_networks: ["127.0.0.0/8"]  # the portal lives on loopback', ""]
+    lines += [
+        "limits: {max_pages: 5000, max_depth: 3}",
+        "politeness: {concurrency: 4, delay_s: 0}",
+        'allow_networks: ["127.0.0.0/8"]  # the portal lives on loopback',
+        "",
+    ]
     return "\n".join(lines)

@@ -8,8 +8,8 @@ Content modules (``parkwatch.portal.content.*``) build :class:`SiteContent` obje
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping
 
 KINDS = ("bulletin", "policy", "news", "notice")
 
@@ -60,14 +60,12 @@ class Article:
     def date(self) -> dt.date:
         return dt.date.fromisoformat(self.published[:10])
 
-    def as_of(self, today: dt.date | None) -> "Article":
+    def as_of(self, today: dt.date | None) -> Article:
         """The article as it reads on ``today`` (None: the latest revision)."""
         current = self
         for rev in self.revisions:
             if today is None or rev.date <= today:
-                current = replace(
-                    current, body=rev.body, title=rev.title or current.title, modified=rev.effective
-                )
+                current = replace(current, body=rev.body, title=rev.title or current.title, modified=rev.effective)
         return current
 
 

@@ -14,16 +14,16 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .cms import Site, build_site
 from .content import SITES
 from .content.faulty import SITE as FAULTY
 from .generator import GeneratedSite, generate, site_yaml
-from .parks import PARKS
 from .model import Request, Response, SiteContent
+from .parks import PARKS
 
 DIRECTORY = "directory"
 
@@ -32,7 +32,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, addr, portal: "Portal", site: Site | None):
+    def __init__(self, addr, portal: Portal, site: Site | None):
         self.portal = portal
         self.site = site
         self._conns: set[socket.socket] = set()
@@ -72,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 15  # idle keep-alive connections are closed after this many seconds
 
-    def log_message(self, format, *args):  # noqa: A002 - quiet; see Portal.request_log
+    def log_message(self, format, *args):
         pass
 
     def _dispatch(self, method: str) -> None:
@@ -97,9 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug in a page must not kill the server
             self.server.portal._errors.append(f"{req.path}: {exc!r}")
             resp = Response(status=500, body=b"<h1>500 Internal Server Error</h1>")
-        self.server.portal._log(
-            site.id if site else DIRECTORY, method, req.path, parts.query, resp.status, self.path
-        )
+        self.server.portal._log(site.id if site else DIRECTORY, method, req.path, parts.query, resp.status, self.path)
         if resp.delay:
             time.sleep(resp.delay)
         self.send_response(resp.status)
@@ -205,7 +203,7 @@ class Portal:
         return servers
 
     # ---------------------------------------------------------------- lifecycle
-    def start(self) -> "Portal":
+    def start(self) -> Portal:
         if self._servers:
             return self
         attempts = 20 if self.requested_port == 0 else 1
@@ -219,8 +217,7 @@ class Portal:
                 time.sleep(0.05)
         else:
             raise OSError(
-                f"cannot bind the portal on port {self.requested_port} "
-                f"(127.0.0.1 and {self.host_prefix}.N): {last}"
+                f"cannot bind the portal on port {self.requested_port} (127.0.0.1 and {self.host_prefix}.N): {last}"
             )
         self.port = servers[0].server_address[1]
         self.directory_url = f"http://127.0.0.1:{self.port}/"
@@ -234,7 +231,9 @@ class Portal:
         self._servers = servers
         for s in servers:
             t = threading.Thread(
-                target=s.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True,
+                target=s.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                daemon=True,
                 name=f"portal-{s.server_address[0]}:{self.port}",
             )
             t.start()
@@ -255,7 +254,7 @@ class Portal:
         self._servers = []
         self._threads = []
 
-    def __enter__(self) -> "Portal":
+    def __enter__(self) -> Portal:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -342,8 +341,7 @@ class Portal:
         return Response(body=page.encode("utf-8"))
 
 
-def serve(port: int = 8700, today: str | None = None, sites: int = 0, pages_per_site: int = 100,
-          seed: int = 0) -> None:
+def serve(port: int = 8700, today: str | None = None, sites: int = 0, pages_per_site: int = 100, seed: int = 0) -> None:
     """Run the portal in the foreground until Ctrl-C. ``sites``/``pages_per_site`` add generated
     park sites (127.0.1.10 and up); their ground truth is at ``/_truth/<site>.json`` on the
     directory origin and their registry entry at ``/_sites/<site>.yaml``."""

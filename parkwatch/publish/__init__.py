@@ -9,5 +9,15 @@ from parkwatch.publish.export import export
 from parkwatch.publish.marts import MARTS, ExportError, NotPublished, open_published, published_marts, snapshot_info
 from parkwatch.publish.publish import PublishRefused, check_validated, publish
 
-__all__ = ["MARTS", "ExportError", "NotPublished", "PublishRefused", "check_validated", "export", "open_published",
-           "publish", "published_marts", "snapshot_info"]
+__all__ = [
+    "MARTS",
+    "ExportError",
+    "NotPublished",
+    "PublishRefused",
+    "check_validated",
+    "export",
+    "open_published",
+    "publish",
+    "published_marts",
+    "snapshot_info",
+]

@@ -5,10 +5,11 @@ workbook under ``<home>/exports/`` with a manifest naming the snapshot; each fil
 through parkwatch.common.files (temporary name, fsync, rename), so a reader never picks up half a
 file. Reading the published file is parkwatch.publish.marts' business.
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from parkwatch import config
@@ -22,7 +23,9 @@ XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit less the header row
 def _columns(con, mart: str) -> list[tuple[str, str]]:
     return con.execute(
         "select column_name, data_type from information_schema.columns where table_catalog = 'parks' "
-        "and table_schema = 'marts' and table_name = ? order by ordinal_position", [mart]).fetchall()
+        "and table_schema = 'marts' and table_name = ? order by ordinal_position",
+        [mart],
+    ).fetchall()
 
 
 def _quote(name: str) -> str:
@@ -54,8 +57,9 @@ def _write_xlsx(con, marts: list[str], path: Path) -> dict[str, int]:
         for mart in marts:
             n = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
             if n > XLSX_MAX_ROWS:
-                raise ExportError(f"marts.{mart} has {n} rows, more than an Excel sheet holds: "
-                                  f"export it with --format parquet or csv")
+                raise ExportError(
+                    f"marts.{mart} has {n} rows, more than an Excel sheet holds: export it with --format parquet or csv"
+                )
             df = con.execute(f"select {_flat_select(con, mart)} from marts.{mart}").df()
             df.to_excel(writer, sheet_name=mart[:31], index=False)
             rows[mart] = n
@@ -83,8 +87,7 @@ def _export_files(con, marts: list[str], fmt: str, out_dir: Path) -> list[dict]:
     return files
 
 
-def export(fmt: str = "parquet", mart: str | None = None, out_dir: Path | None = None,
-           db: Path | None = None) -> dict:
+def export(fmt: str = "parquet", mart: str | None = None, out_dir: Path | None = None, db: Path | None = None) -> dict:
     """Write the published marts (or one) as files; returns what was written and from which snapshot."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
@@ -106,7 +109,7 @@ def export(fmt: str = "parquet", mart: str | None = None, out_dir: Path | None =
         "format": fmt,
         "dir": str(out_dir),
         "published_at": snap["published_at"],
-        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": files,
         "seconds": round(time.monotonic() - started, 2),
     }

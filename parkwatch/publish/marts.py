@@ -10,6 +10,7 @@ the same process is still open reuses the instance opened before the last publis
 showing the old marts. Attaching from a fresh in-memory database opens the file as it is now.
 Either way a connection reads one file from start to end, so it sees one publish, never a mix.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,20 @@ import duckdb
 
 from parkwatch import config
 
-MARTS = ["indicators", "indicators_best", "projects", "policies", "policy_targets", "parks", "documents",
-         "document_versions", "indicator_versions", "unmapped_indicators", "crawl_health", "review_queue"]
+MARTS = [
+    "indicators",
+    "indicators_best",
+    "projects",
+    "policies",
+    "policy_targets",
+    "parks",
+    "documents",
+    "document_versions",
+    "indicator_versions",
+    "unmapped_indicators",
+    "crawl_health",
+    "review_queue",
+]
 
 
 class ExportError(RuntimeError):
@@ -48,9 +61,12 @@ def open_published(db: Path | None = None) -> duckdb.DuckDBPyConnection:
 
 def published_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Marts present in the published file, in MARTS order, publish_log last."""
-    present = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_catalog = 'parks' "
-        "and table_schema = 'marts'").fetchall()}
+    present = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'parks' and table_schema = 'marts'"
+        ).fetchall()
+    }
     return [m for m in [*MARTS, "publish_log"] if m in present]
 
 
@@ -58,7 +74,8 @@ def snapshot_info(con: duckdb.DuckDBPyConnection) -> dict:
     """When the snapshot a connection reads was published, and the validation it passed."""
     try:
         published_at, stamp = con.execute(
-            "select published_at, validation_json from marts.publish_log order by published_at desc limit 1").fetchone()
+            "select published_at, validation_json from marts.publish_log order by published_at desc limit 1"
+        ).fetchone()
     except (duckdb.CatalogException, TypeError):
         return {"published_at": None, "validation": None}
     try:

@@ -6,10 +6,11 @@ the new marts, never a mix, and a crash leaves the previous file intact. Publish
 build that has not passed validation (the stamp written by parkwatch.quality.validate must match
 the build file byte size and modification time).
 """
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,8 +33,11 @@ def check_validated(db: Path) -> dict:
     if stamp.get("build") != build_fingerprint(db):
         raise PublishRefused(f"{db} changed since it was validated: run `parkwatch validate` again")
     if not stamp.get("success"):
-        raise PublishRefused("validation failed, nothing published:\n  " + "\n  ".join(failure_lines(stamp))
-                             + f"\nData Docs: {stamp.get('data_docs')}")
+        raise PublishRefused(
+            "validation failed, nothing published:\n  "
+            + "\n  ".join(failure_lines(stamp))
+            + f"\nData Docs: {stamp.get('data_docs')}"
+        )
     return stamp
 
 
@@ -46,9 +50,10 @@ def _copy_marts(src: Path, dest: Path, stamp: dict) -> dict[str, int]:
         for mart in MARTS:
             con.execute(f"create table marts.{mart} as select * from build.marts.{mart}")
             counts[mart] = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
-        con.execute("create table marts.publish_log as select ?::timestamptz as published_at, "
-                    "?::varchar as validation_json",
-                    [datetime.now(timezone.utc), json.dumps(stamp, ensure_ascii=False)])
+        con.execute(
+            "create table marts.publish_log as select ?::timestamptz as published_at, ?::varchar as validation_json",
+            [datetime.now(UTC), json.dumps(stamp, ensure_ascii=False)],
+        )
         con.execute("detach build")
     return counts
 

@@ -4,6 +4,7 @@ Each check returns one row per group it looked at, with ``passed`` and a reason,
 warehouse can both flag the facts involved and show the evidence in the review queue.
 A number is compared within the precision it is written with: 67.57万元 is ±0.005万元.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,15 +23,21 @@ def written_tolerance(fact: dict) -> float:
         return 0.0
     decimals = len(m.group(1) or "")
     scale = abs(float(fact["value"])) / number  # 万元 → 1e4 CNY per written unit
-    return 0.5 * 10 ** -decimals * scale
+    return 0.5 * 10**-decimals * scale
 
 
-def _row(check: str, doc_id, seqs: list[int], stated: float, expected: float, tolerance: float,
-         reason: str) -> dict:
+def _row(check: str, doc_id, seqs: list[int], stated: float, expected: float, tolerance: float, reason: str) -> dict:
     passed = abs(stated - expected) <= tolerance + 1e-9 * max(1.0, abs(stated))
-    return {"check": check, "doc_id": doc_id, "fact_seqs": seqs, "stated_value": stated,
-            "expected_value": expected, "tolerance": tolerance, "passed": passed,
-            "reason": None if passed else reason}
+    return {
+        "check": check,
+        "doc_id": doc_id,
+        "fact_seqs": seqs,
+        "stated_value": stated,
+        "expected_value": expected,
+        "tolerance": tolerance,
+        "passed": passed,
+        "reason": None if passed else reason,
+    }
 
 
 def parts_vs_total(facts: list[dict]) -> list[dict]:
@@ -47,18 +54,36 @@ def parts_vs_total(facts: list[dict]) -> list[dict]:
             groups[(f["doc_id"], f["parent_indicator_text"], f["measure"], f["unit"])].append(f)
     for (doc_id, parent, measure, unit), parts in groups.items():
         first = min(p["fact_seq"] for p in parts)
-        totals = [f for f in facts if f["doc_id"] == doc_id and f["indicator_text"] == parent
-                  and f["measure"] == measure and f["unit"] == unit and f["fact_seq"] < first
-                  and not f.get("parent_indicator_text")]
+        totals = [
+            f
+            for f in facts
+            if f["doc_id"] == doc_id
+            and f["indicator_text"] == parent
+            and f["measure"] == measure
+            and f["unit"] == unit
+            and f["fact_seq"] < first
+            and not f.get("parent_indicator_text")
+        ]
         if not totals:
             continue
         total = max(totals, key=lambda f: f["fact_seq"])
         total_value = float(total["value"])
         parts_sum = sum(float(p["value"]) for p in parts)
-        reason = (f"{parent}: parts {'+'.join(p['raw'] for p in parts)} = {parts_sum:g} {unit} "
-                  f"exceed the total {total['raw']} = {total_value:g} {unit}")
-        rows.append(_row("parts_exceed_total", doc_id, [total["fact_seq"]] + sorted(p["fact_seq"] for p in parts),
-                         parts_sum, min(parts_sum, total_value), written_tolerance(total), reason))
+        reason = (
+            f"{parent}: parts {'+'.join(p['raw'] for p in parts)} = {parts_sum:g} {unit} "
+            f"exceed the total {total['raw']} = {total_value:g} {unit}"
+        )
+        rows.append(
+            _row(
+                "parts_exceed_total",
+                doc_id,
+                [total["fact_seq"]] + sorted(p["fact_seq"] for p in parts),
+                parts_sum,
+                min(parts_sum, total_value),
+                written_tolerance(total),
+                reason,
+            )
+        )
     return rows
 
 
@@ -84,8 +109,9 @@ def shares_sum_to_100(facts: list[dict]) -> list[dict]:
             following = float(shares[i + 1]["value"]) if i + 1 < len(shares) else None
             closer_with_next = following is not None and abs(total + following - 100) < abs(total - 100)
             if len(run) >= 3 and abs(total - 100) <= tol and not closer_with_next:
-                rows.append(_row("shares_do_not_sum_to_100", doc_id, [s["fact_seq"] for s in run], total, 100.0,
-                                 tol, ""))
+                rows.append(
+                    _row("shares_do_not_sum_to_100", doc_id, [s["fact_seq"] for s in run], total, 100.0, tol, "")
+                )
                 run = []
             elif total > 100 + tol and len(run) > 3:
                 break  # overshoot without closing: handled below as a leftover
@@ -94,8 +120,9 @@ def shares_sum_to_100(facts: list[dict]) -> list[dict]:
             if 80 <= total <= 120:
                 tol = sum(written_tolerance(s) for s in run)
                 reason = f"shares {'+'.join(s['raw'] for s in run)} sum to {total:g}%, not 100%"
-                rows.append(_row("shares_do_not_sum_to_100", doc_id, [s["fact_seq"] for s in run], total, 100.0,
-                                 tol, reason))
+                rows.append(
+                    _row("shares_do_not_sum_to_100", doc_id, [s["fact_seq"] for s in run], total, 100.0, tol, reason)
+                )
     return rows
 
 
@@ -117,13 +144,20 @@ def growth_vs_levels(facts: list[dict]) -> list[dict]:
             cur, prev = float(current["value"]), float(previous["value"])
             implied = (cur / prev - 1) * 100
             # rounding of both levels moves the implied rate; plus half a unit of the stated rate
-            level_tol = 100 * (written_tolerance(current) / prev + cur * written_tolerance(previous) / prev ** 2)
+            level_tol = 100 * (written_tolerance(current) / prev + cur * written_tolerance(previous) / prev**2)
             tol = written_tolerance(g) + level_tol
-            reason = (f"{text}: {current['raw']} against {previous['raw']} is {implied:+.1f}%, "
-                      f"stated {g['raw']}")
-            rows.append(_row("growth_disagrees_with_levels", doc_id,
-                             sorted([g["fact_seq"], current["fact_seq"], previous["fact_seq"]]),
-                             float(g["value"]), implied, tol, reason))
+            reason = f"{text}: {current['raw']} against {previous['raw']} is {implied:+.1f}%, stated {g['raw']}"
+            rows.append(
+                _row(
+                    "growth_disagrees_with_levels",
+                    doc_id,
+                    sorted([g["fact_seq"], current["fact_seq"], previous["fact_seq"]]),
+                    float(g["value"]),
+                    implied,
+                    tol,
+                    reason,
+                )
+            )
     return rows
 
 

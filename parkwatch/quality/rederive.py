@@ -4,6 +4,7 @@ Only the plain forms are read (Arabic digits, an optional approximation word, a 
 the dbt units seed, %, 个百分点, counts with a classifier); anything else returns None and is
 not checked. Agreement with the extractor's value is an error-level invariant.
 """
+
 from __future__ import annotations
 
 import csv

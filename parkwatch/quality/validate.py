@@ -7,16 +7,16 @@ data source over duckdb-engine failed every metric in a probe ("list index out o
 Great Expectations 1.24 with duckdb-engine), while pandas frames fed from DuckDB work.
 Failures name the expectation and the offending rows (by key).
 """
+
 from __future__ import annotations
 
 import json
 import logging
-import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -40,14 +40,29 @@ def _checks() -> list[Check]:
     from parkwatch.quality import suites
 
     return [
-        Check("indicators_errors", "error",
-              "select *, date_diff('day', published_date, $today::date) as days_since_published from marts.indicators",
-              "fact_id", suites.indicator_error_expectations, "indicators"),
-        Check("policies_errors", "error",
-              "select *, date_diff('day', published_date, $today::date) as days_since_published from marts.policies",
-              "doc_id", suites.policy_error_expectations, "policies"),
-        Check("indicator_consistency_warnings", "warn", "select * from intermediate.int_indicator_checks",
-              "check_id", suites.consistency_warning_expectations),
+        Check(
+            "indicators_errors",
+            "error",
+            "select *, date_diff('day', published_date, $today::date) as days_since_published from marts.indicators",
+            "fact_id",
+            suites.indicator_error_expectations,
+            "indicators",
+        ),
+        Check(
+            "policies_errors",
+            "error",
+            "select *, date_diff('day', published_date, $today::date) as days_since_published from marts.policies",
+            "doc_id",
+            suites.policy_error_expectations,
+            "policies",
+        ),
+        Check(
+            "indicator_consistency_warnings",
+            "warn",
+            "select * from intermediate.int_indicator_checks",
+            "check_id",
+            suites.consistency_warning_expectations,
+        ),
     ]
 
 
@@ -68,7 +83,7 @@ def prepare_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     signed = frame["measure"].isin(["growth_pct", "pp_change"])
     values = frame["value"].where(~signed, frame["value"].abs())  # the sign comes from 增长/下降, not the raw
     frame["value_matches_raw"] = [matches_raw(v, r) for v, r in zip(values, frame["raw"])]
-    context = (frame["indicator_text"].fillna("") + " " + frame["parent_indicator_text"].fillna(""))
+    context = frame["indicator_text"].fillna("") + " " + frame["parent_indicator_text"].fillna("")
     over_ok = context.str.contains(SHARE_OVER_100_CONTEXT, regex=True)
     frame["share_within_whole"] = frame["value"].where((frame["measure"] == "share_pct") & ~over_ok)
     return frame
@@ -104,8 +119,9 @@ def _describe(result, key: str) -> dict:
         "observed_value": result.result.get("observed_value"),
         "examples": [str(x) for x in (result.result.get("partial_unexpected_list") or [])[:5]],
         "rows": [r.get(key) if isinstance(r, dict) else r for r in rows[:10]],
-        "exception": (result.exception_info or {}).get("exception_message") if result.exception_info.get(
-            "raised_exception") else None,
+        "exception": (result.exception_info or {}).get("exception_message")
+        if result.exception_info.get("raised_exception")
+        else None,
     }
 
 
@@ -141,12 +157,23 @@ def validate(today: str | None = None) -> dict:
             batch_def = asset.add_batch_definition_whole_dataframe("whole")
         suite = ensure_suite(context, check.suite, check.expectations(previous_rows(check.mart)))
         vdef = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=check.suite, data=batch_def, suite=suite))
-        result = vdef.run(batch_parameters={"dataframe": frames[check.suite]},
-                          result_format={"result_format": "SUMMARY", "unexpected_index_column_names": [check.key]})
+            gx.ValidationDefinition(name=check.suite, data=batch_def, suite=suite)
+        )
+        result = vdef.run(
+            batch_parameters={"dataframe": frames[check.suite]},
+            result_format={"result_format": "SUMMARY", "unexpected_index_column_names": [check.key]},
+        )
         failed = [_describe(r, check.key) for r in result.results if not r.success]
-        results.append({"suite": check.suite, "severity": check.severity, "rows": len(frames[check.suite]),
-                        "expectations": len(result.results), "success": result.success, "failed": failed})
+        results.append(
+            {
+                "suite": check.suite,
+                "severity": check.severity,
+                "rows": len(frames[check.suite]),
+                "expectations": len(result.results),
+                "success": result.success,
+                "failed": failed,
+            }
+        )
     context.build_data_docs()
     docs = [s["site_url"] for s in context.get_docs_sites_urls()]
     summary = {
@@ -154,13 +181,17 @@ def validate(today: str | None = None) -> dict:
         "warnings": sum(len(r["failed"]) for r in results if r["severity"] == "warn"),
         "suites": results,
         "data_docs": docs[0] if docs else None,
-        "validated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build": build_fingerprint(db),
     }
     stamp_path().parent.mkdir(parents=True, exist_ok=True)
     stamp_path().write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    log.info("validation %s (%d warnings); data docs %s", "passed" if summary["success"] else "FAILED",
-             summary["warnings"], summary["data_docs"])
+    log.info(
+        "validation %s (%d warnings); data docs %s",
+        "passed" if summary["success"] else "FAILED",
+        summary["warnings"],
+        summary["data_docs"],
+    )
     for line in failure_lines(summary):
         log.warning("%s", line)
     return summary
@@ -174,8 +205,11 @@ def failure_lines(summary: dict, severity: str = "error") -> list[str]:
             continue
         for f in s["failed"]:
             what = f["check"] or f["expectation"]
-            detail = f"rows {f['rows']}" if f["rows"] else (
-                f"observed {f['observed_value']}" if f["observed_value"] is not None else "")
+            detail = (
+                f"rows {f['rows']}"
+                if f["rows"]
+                else (f"observed {f['observed_value']}" if f["observed_value"] is not None else "")
+            )
             if f["examples"]:
                 detail += f"; values {f['examples']}"
             if f.get("exception"):

@@ -4,10 +4,11 @@ the last validation and the report.
 ``status()`` returns a JSON-able dict (``parkwatch status --json``); ``problems`` lists what looks
 wrong, each with the command that fixes it.
 """
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -26,8 +27,11 @@ def published_counts(db: Path | None = None) -> dict[str, int]:
 
     try:
         with open_published(db) as con:
-            return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
-                    for t in published_marts(con) if t in MARTS}
+            return {
+                t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
+                for t in published_marts(con)
+                if t in MARTS
+            }
     except (NotPublished, duckdb.Error):
         return {}
 
@@ -39,7 +43,7 @@ def _parse_time(value) -> datetime | None:
         t = datetime.fromisoformat(str(value))
     except ValueError:
         return None
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def _age_hours(value, now: datetime) -> float | None:
@@ -72,13 +76,20 @@ def _published_view(db: Path) -> dict:
         marts = published_marts(con)
         out = {"snapshot": snapshot_info(con), "newest_document": {}, "review_queue": None}
         if "documents" in marts:
-            out["newest_document"] = {site: str(d) for site, d in con.execute(
-                "select site_id, max(published_date) from marts.documents group by site_id").fetchall()}
+            out["newest_document"] = {
+                site: str(d)
+                for site, d in con.execute(
+                    "select site_id, max(published_date) from marts.documents group by site_id"
+                ).fetchall()
+            }
         if "review_queue" in marts:
             out["review_queue"] = {
                 "total": con.execute("select count(*) from marts.review_queue").fetchone()[0],
-                "by_flag": dict(con.execute(
-                    "select flag, count(*) from marts.review_queue group by flag order by 2 desc, 1").fetchall()),
+                "by_flag": dict(
+                    con.execute(
+                        "select flag, count(*) from marts.review_queue group by flag order by 2 desc, 1"
+                    ).fetchall()
+                ),
             }
         return out
 
@@ -89,12 +100,13 @@ def _site_ids() -> tuple[list[str], list[str]]:
 
         sites, errors = load_sites()
         return [s.id for s in sites], [str(e) for e in errors]
-    except Exception as exc:  # noqa: BLE001 - status must still answer when the registry is broken
+    except Exception as exc:
         return [], [f"site registry could not be read: {exc}"]
 
 
-def site_freshness(crawls: list[dict], newest_document: dict[str, str], site_ids: list[str],
-                   now: datetime) -> list[dict]:
+def site_freshness(
+    crawls: list[dict], newest_document: dict[str, str], site_ids: list[str], now: datetime
+) -> list[dict]:
     """Per site: its last crawl, its last good crawl, and how old that is."""
     last: dict[str, dict] = {}
     last_ok: dict[str, dict] = {}
@@ -117,20 +129,22 @@ def site_freshness(crawls: list[dict], newest_document: dict[str, str], site_ids
             state = "stale"
         else:
             state = "ok"
-        rows.append({
-            "site_id": sid,
-            "registered": sid in site_ids,
-            "state": state,
-            "last_crawl_at": run.get("at") if run else None,
-            "last_success_at": ok.get("at") if ok else None,
-            "hours_since_success": age,
-            "pages_landed": (run or {}).get("pages_landed"),
-            "pages_new": (run or {}).get("pages_new"),
-            "pages_failed": _crawl_failed(run) if run else None,
-            "error": (run or {}).get("error"),
-            "log": (run or {}).get("log"),
-            "newest_document": newest_document.get(sid),
-        })
+        rows.append(
+            {
+                "site_id": sid,
+                "registered": sid in site_ids,
+                "state": state,
+                "last_crawl_at": run.get("at") if run else None,
+                "last_success_at": ok.get("at") if ok else None,
+                "hours_since_success": age,
+                "pages_landed": (run or {}).get("pages_landed"),
+                "pages_new": (run or {}).get("pages_new"),
+                "pages_failed": _crawl_failed(run) if run else None,
+                "error": (run or {}).get("error"),
+                "log": (run or {}).get("log"),
+                "newest_document": newest_document.get(sid),
+            }
+        )
     return rows
 
 
@@ -138,15 +152,19 @@ def _report_state(published_at: str | None) -> dict:
     path = config.home() / "report" / "index.html"
     if not path.exists():
         return {"path": str(path), "exists": False, "generated_at": None, "current": False}
-    generated = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    generated = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     published = _parse_time(published_at)
-    return {"path": str(path), "url": path.resolve().as_uri(), "exists": True,
-            "generated_at": generated.isoformat(timespec="seconds"),
-            "current": published is None or generated >= published}
+    return {
+        "path": str(path),
+        "url": path.resolve().as_uri(),
+        "exists": True,
+        "generated_at": generated.isoformat(timespec="seconds"),
+        "current": published is None or generated >= published,
+    }
 
 
 def status(now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     db = config.publish_db()
     validation_file = config.runs_dir() / "validation.json"
     try:
@@ -166,9 +184,14 @@ def status(now: datetime | None = None) -> dict:
     if v:
         for suite in v.get("suites") or []:
             for f in suite.get("failed") or []:
-                failed_checks.append({"suite": suite.get("suite"), "severity": suite.get("severity"),
-                                      "check": f.get("check") or f.get("expectation"),
-                                      "unexpected": f.get("unexpected_count")})
+                failed_checks.append(
+                    {
+                        "suite": suite.get("suite"),
+                        "severity": suite.get("severity"),
+                        "check": f.get("check") or f.get("expectation"),
+                        "unexpected": f.get("unexpected_count"),
+                    }
+                )
     result = {
         "home": str(config.home()),
         "home_exists": config.home().is_dir(),
@@ -181,11 +204,19 @@ def status(now: datetime | None = None) -> dict:
         "last_crawls": crawls[-20:],
         "last_publish": runs["publish"],
         "last_validation": {
-            "success": v.get("success"), "warnings": v.get("warnings"), "data_docs": v.get("data_docs"),
-            "validated_at": v.get("validated_at"), "failed_checks": failed_checks,
-            "published": bool(published_at and (published.get("snapshot") or {}).get("validation")
-                              and published["snapshot"]["validation"].get("validated_at") == v.get("validated_at")),
-        } if v else None,
+            "success": v.get("success"),
+            "warnings": v.get("warnings"),
+            "data_docs": v.get("data_docs"),
+            "validated_at": v.get("validated_at"),
+            "failed_checks": failed_checks,
+            "published": bool(
+                published_at
+                and (published.get("snapshot") or {}).get("validation")
+                and published["snapshot"]["validation"].get("validated_at") == v.get("validated_at")
+            ),
+        }
+        if v
+        else None,
         "review_queue": published.get("review_queue"),
         "report": _report_state(published_at),
         "registry_errors": registry_errors,
@@ -206,8 +237,9 @@ def _run_brief(step: str, run: dict | None, now: datetime) -> dict | None:
     elif step == "validate":
         brief.update(success=run.get("success"), warnings=run.get("warnings"))
     elif step == "publish":
-        brief.update(rows=sum((run.get("rows") or {}).values()), report=run.get("report"),
-                     report_error=run.get("report_error"))
+        brief.update(
+            rows=sum((run.get("rows") or {}).values()), report=run.get("report"), report_error=run.get("report_error")
+        )
     return brief
 
 
@@ -215,42 +247,64 @@ def problems(s: dict) -> list[str]:
     """What looks wrong, each with what to do next."""
     out = []
     if not s.get("home_exists", True):
-        out.append(f"the warehouse directory {s['home']} does not exist: check PARKWATCH_HOME, "
-                   "or start one with `parkwatch run` (or `parkwatch demo` for the demo portal)")
+        out.append(
+            f"the warehouse directory {s['home']} does not exist: check PARKWATCH_HOME, "
+            "or start one with `parkwatch run` (or `parkwatch demo` for the demo portal)"
+        )
         return out
     if s.get("published_error"):
-        out.append(f"{s['published_db']} cannot be read ({s['published_error']}): "
-                   f"publish again with `parkwatch validate && parkwatch publish`")
+        out.append(
+            f"{s['published_db']} cannot be read ({s['published_error']}): "
+            f"publish again with `parkwatch validate && parkwatch publish`"
+        )
     if not s["published_db"]:
-        out.append(f"nothing published in {s['home']} yet: run `parkwatch run` (or `parkwatch demo` for the demo portal)")
+        out.append(
+            f"nothing published in {s['home']} yet: run `parkwatch run` (or `parkwatch demo` for the demo portal)"
+        )
     for err in s["registry_errors"]:
         out.append(f"{err}: fix the site file (sites/) and check with `parkwatch status`")
     if s["sites"] and all(x["state"] == "never crawled" for x in s["sites"]):
         out.append("no site has been crawled yet: run `parkwatch crawl` (or `parkwatch run` for every step)")
     for site in s["sites"]:
         if site["state"] == "failed":
-            out.append(f"site {site['site_id']}: last crawl failed ({site['error'] or 'did not finish'}); "
-                       f"see {site['log']} and rerun `parkwatch crawl --site {site['site_id']}`")
+            out.append(
+                f"site {site['site_id']}: last crawl failed ({site['error'] or 'did not finish'}); "
+                f"see {site['log']} and rerun `parkwatch crawl --site {site['site_id']}`"
+            )
         elif site["state"] == "stale":
-            out.append(f"site {site['site_id']}: no good crawl for {site['hours_since_success']:.0f} h; "
-                       f"run `parkwatch crawl --site {site['site_id']}` (is the scheduler running?)")
-        elif site["state"] == "never crawled" and site["registered"] and len(out) < 50 \
-                and not all(x["state"] == "never crawled" for x in s["sites"]):
+            out.append(
+                f"site {site['site_id']}: no good crawl for {site['hours_since_success']:.0f} h; "
+                f"run `parkwatch crawl --site {site['site_id']}` (is the scheduler running?)"
+            )
+        elif (
+            site["state"] == "never crawled"
+            and site["registered"]
+            and len(out) < 50
+            and not all(x["state"] == "never crawled" for x in s["sites"])
+        ):
             out.append(f"site {site['site_id']}: never crawled; run `parkwatch crawl --site {site['site_id']}`")
     v = s["last_validation"]
     if v and not v["success"]:
         checks = "; ".join(f"{c['suite']}: {c['check']}" for c in v["failed_checks"] if c["severity"] == "error")
-        out.append(f"the last validation failed ({checks or 'see Data Docs'}), so the build was not published; "
-                   f"Data Docs: {v['data_docs']}; fix the cause, then `parkwatch build && parkwatch validate && parkwatch publish`")
+        out.append(
+            f"the last validation failed ({checks or 'see Data Docs'}), so the build was not published; "
+            f"Data Docs: {v['data_docs']}; fix the cause, then `parkwatch build && parkwatch validate && parkwatch publish`"
+        )
     runs = s["last_runs"]
-    if runs.get("build") and runs.get("publish") and (runs["build"]["at"] or "") > (runs["publish"]["at"] or "") \
-            and not (v and not v["success"]):
+    if (
+        runs.get("build")
+        and runs.get("publish")
+        and (runs["build"]["at"] or "") > (runs["publish"]["at"] or "")
+        and not (v and not v["success"])
+    ):
         out.append("the last build is newer than the published marts: run `parkwatch validate && parkwatch publish`")
     if s["published_db"] and not s["report"]["exists"]:
         out.append("no report page yet: run `parkwatch report`")
     elif s["published_db"] and not s["report"]["current"]:
         out.append("the report page is older than the published marts: run `parkwatch report`")
     if runs.get("publish") and runs["publish"].get("report_error"):
-        out.append(f"the report could not be regenerated after the last publish ({runs['publish']['report_error']}): "
-                   f"run `parkwatch report` to see the error")
+        out.append(
+            f"the report could not be regenerated after the last publish ({runs['publish']['report_error']}): "
+            f"run `parkwatch report` to see the error"
+        )
     return out

@@ -15,5 +15,17 @@ from parkwatch.sites.loader import (
 )
 from parkwatch.sites.model import Limits, Politeness, Revisit, Section, Selectors, Site
 
-__all__ = ["Limits", "Politeness", "Revisit", "Section", "Selectors", "Site", "SiteConfigError",
-           "SiteConfigLoadError", "expand_env", "get_site", "load_site_file", "load_sites"]
+__all__ = [
+    "Limits",
+    "Politeness",
+    "Revisit",
+    "Section",
+    "Selectors",
+    "Site",
+    "SiteConfigError",
+    "SiteConfigLoadError",
+    "expand_env",
+    "get_site",
+    "load_site_file",
+    "load_sites",
+]

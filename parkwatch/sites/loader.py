@@ -7,6 +7,7 @@ portal's port (PARKWATCH_PORTAL_PORT) can move without editing the registry.
 Files are read with a strict safe loader: no tags, no anchors/aliases, no duplicate keys; a
 directory or unreadable file named ``*.yaml`` is reported like any other bad file.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,7 +54,8 @@ class _StrictSafeLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases (&name / *name) are not allowed in site files", event.start_mark)
+                None, None, "anchors and aliases (&name / *name) are not allowed in site files", event.start_mark
+            )
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
@@ -61,8 +63,7 @@ class _StrictSafeLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
 
@@ -77,6 +78,7 @@ def _safe_load(text: str):
 
 def load_site_file(path: Path) -> Site:
     """Parse one site file; raises SiteConfigLoadError naming file and field."""
+
     def fail(reason: str) -> SiteConfigLoadError:
         return SiteConfigLoadError([SiteConfigError(str(path), "(file)", reason)])
 

@@ -11,6 +11,7 @@ again with a conditional GET), ``allow_hosts`` (further hosts that are the site'
 public addresses are crawled — the demo portal's loopback is allowed this way).
 Unknown fields are refused (``extra="forbid"``), so a typo never silently becomes a default.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -36,11 +37,11 @@ class Selectors(BaseModel):
     """CSS selectors for list pages whose layout the CMS profiles do not read (optional)."""
 
     model_config = ConfigDict(extra="forbid")
-    list_item: str | None = None     # one element per list entry, e.g. "ul.newslist > li"
-    link: str = "a[href]"            # inside an entry: the link to the page
-    date: str | None = None          # inside an entry: the element holding its date
-    next_page: str | None = None     # the link to the next list page, e.g. "a.next"
-    attachment: str | None = None    # on a page: the links to its attachments
+    list_item: str | None = None  # one element per list entry, e.g. "ul.newslist > li"
+    link: str = "a[href]"  # inside an entry: the link to the page
+    date: str | None = None  # inside an entry: the element holding its date
+    next_page: str | None = None  # the link to the next list page, e.g. "a.next"
+    attachment: str | None = None  # on a page: the links to its attachments
 
     @field_validator("list_item", "link", "date", "next_page", "attachment")
     @classmethod
@@ -58,10 +59,10 @@ class Selectors(BaseModel):
 
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    max_pages: int = Field(default=500, gt=0)        # pages + attachments fetched per run
-    max_depth: int = Field(default=3, ge=0)          # hops into sub-column lists (pagination does not count)
-    max_list_pages: int = Field(default=200, gt=0)   # list pages walked per start URL per run
-    date_floor: date | None = None                   # the first crawl backfills down to this date
+    max_pages: int = Field(default=500, gt=0)  # pages + attachments fetched per run
+    max_depth: int = Field(default=3, ge=0)  # hops into sub-column lists (pagination does not count)
+    max_list_pages: int = Field(default=200, gt=0)  # list pages walked per start URL per run
+    date_floor: date | None = None  # the first crawl backfills down to this date
     max_bytes: int = Field(default=8 * 1024 * 1024, gt=0, le=256 * 1024 * 1024)  # per response (also unpacked)
 
 
@@ -69,9 +70,9 @@ class Politeness(BaseModel):
     model_config = ConfigDict(extra="forbid")
     concurrency: int = Field(default=2, gt=0, le=32)  # per host
     delay_s: float = Field(default=1.0, ge=0)
-    autothrottle: bool | None = None                  # default: on unless delay_s is 0 (local portal)
+    autothrottle: bool | None = None  # default: on unless delay_s is 0 (local portal)
     timeout_s: float = Field(default=30.0, gt=0, le=600)
-    retries: int = Field(default=2, ge=0, le=10)      # on 5xx, timeouts, dropped connections
+    retries: int = Field(default=2, ge=0, le=10)  # on 5xx, timeouts, dropped connections
     retry_backoff_s: float = Field(default=2.0, ge=0, le=600)  # first retry waits this, then doubles
 
 
@@ -79,8 +80,8 @@ class Revisit(BaseModel):
     """When an already landed page is fetched again (conditional GET) though its listing did not change."""
 
     model_config = ConfigDict(extra="forbid")
-    recent_days: int = Field(default=14, ge=0)   # pages dated within this many days of today ...
-    every_days: int = Field(default=1, ge=1)     # ... are revisited once their last fetch is this old
+    recent_days: int = Field(default=14, ge=0)  # pages dated within this many days of today ...
+    every_days: int = Field(default=1, ge=1)  # ... are revisited once their last fetch is this old
     max_per_run: int = Field(default=200, ge=0)
 
 
@@ -91,14 +92,14 @@ class Site(BaseModel):
     parks: list[str] = Field(min_length=1)
     base_url: str
     cms: CmsName = "auto"
-    encoding: str | None = None                  # hint when pages declare none or a wrong one
+    encoding: str | None = None  # hint when pages declare none or a wrong one
     selectors: Selectors | None = None
     sections: list[Section] = Field(min_length=1)
     limits: Limits = Limits()
     politeness: Politeness = Politeness()
     revisit: Revisit = Revisit()
-    allow_hosts: list[str] = []                  # further hosts that count as this site's own
-    allow_networks: list[str] = []               # private/loopback networks this site may live on (CIDR)
+    allow_hosts: list[str] = []  # further hosts that count as this site's own
+    allow_networks: list[str] = []  # private/loopback networks this site may live on (CIDR)
 
     @field_validator("base_url")
     @classmethod

@@ -6,6 +6,7 @@ lines that are not JSON (a torn last line, a corrupted line) are skipped with a 
 as all-NULL rows, which staging drops); a line that is JSON but breaks the manifest schema stops
 the build with a BuildError naming file, line, field and value, before dbt touches build.duckdb.
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,12 +55,20 @@ def run_dbt(*args: str, log_name: str = "dbt") -> subprocess.CompletedProcess:
     from parkwatch.common.locking import lock_fd
 
     fd = lock_fd()  # dbt inherits the warehouse lock: it stays held while dbt runs, even if we die
-    proc = subprocess.run(cmd, env=dbt_env(), cwd=config.dbt_dir(), capture_output=True, text=True,
-                          pass_fds=(fd,) if fd is not None else ())
+    proc = subprocess.run(
+        cmd,
+        env=dbt_env(),
+        cwd=config.dbt_dir(),
+        capture_output=True,
+        text=True,
+        pass_fds=(fd,) if fd is not None else (),
+    )
     (log_dir / f"{log_name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode != 0:
-        raise BuildError(f"`dbt {' '.join(args)}` failed (exit {proc.returncode}); "
-                         f"log {log_dir / (log_name + '.log')}:\n{(proc.stdout + proc.stderr)[-3000:]}")
+        raise BuildError(
+            f"`dbt {' '.join(args)}` failed (exit {proc.returncode}); "
+            f"log {log_dir / (log_name + '.log')}:\n{(proc.stdout + proc.stderr)[-3000:]}"
+        )
     return proc
 
 
@@ -76,12 +85,15 @@ def preflight() -> dict:
     for skipped in report.skipped:
         log.warning("manifest line skipped (raw file left as is): %s", skipped)
     if report.errors:
-        raise BuildError(f"{len(report.errors)} manifest field(s) break the manifest schema (parkwatch.land.manifest."
-                         f"ManifestLine) in {raw}; nothing was built. Fix or move the lines:\n  "
-                         + "\n  ".join(_shown(report.errors)))
+        raise BuildError(
+            f"{len(report.errors)} manifest field(s) break the manifest schema (parkwatch.land.manifest."
+            f"ManifestLine) in {raw}; nothing was built. Fix or move the lines:\n  "
+            + "\n  ".join(_shown(report.errors))
+        )
     if report.files and not report.lines:
-        raise BuildError(f"no readable manifest line under {raw} ({len(report.skipped)} skipped): "
-                         "run `parkwatch crawl` first")
+        raise BuildError(
+            f"no readable manifest line under {raw} ({len(report.skipped)} skipped): run `parkwatch crawl` first"
+        )
     return {"manifest_lines": report.lines, "skipped_manifest_lines": _shown(report.skipped)}
 
 
@@ -93,8 +105,12 @@ def build(full_refresh: bool = False) -> dict:
     args = ["build"] + (["--full-refresh"] if full_refresh else [])
     proc = run_dbt(*args, log_name="dbt_build")
     tail = [ln for ln in proc.stdout.splitlines() if "Done. PASS=" in ln]
-    return {"build_db": str(config.build_db()), "seconds": round(time.monotonic() - started, 2),
-            "dbt_result": tail[-1].split("Done. ")[-1].strip() if tail else None, **checked}
+    return {
+        "build_db": str(config.build_db()),
+        "seconds": round(time.monotonic() - started, 2),
+        "dbt_result": tail[-1].split("Done. ")[-1].strip() if tail else None,
+        **checked,
+    }
 
 
 def docs() -> dict:

@@ -4,6 +4,7 @@ Parsing never opens the build database and never takes the warehouse lock. :func
 regenerates the manifest only when a file of the dbt project is newer than it, so parsing a DAG
 file never runs dbt.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,9 +48,19 @@ def dbt_parse(force: bool = False) -> Path:
     with tempfile.TemporaryDirectory(prefix="dbt-parse-", dir=dest.parent) as tmp:
         env = dbt_env()
         # parse never opens the build database; point it away so it can never take the writer lock
-        env.update(PARKWATCH_BUILD_DB=str(Path(tmp) / "parse.duckdb"), DBT_TARGET_PATH=str(Path(tmp) / "target"),
-                   DBT_LOG_PATH=str(Path(tmp) / "logs"))
-        cmd = [dbt_executable(), "parse", "--project-dir", str(config.dbt_dir()), "--profiles-dir", str(config.dbt_dir())]
+        env.update(
+            PARKWATCH_BUILD_DB=str(Path(tmp) / "parse.duckdb"),
+            DBT_TARGET_PATH=str(Path(tmp) / "target"),
+            DBT_LOG_PATH=str(Path(tmp) / "logs"),
+        )
+        cmd = [
+            dbt_executable(),
+            "parse",
+            "--project-dir",
+            str(config.dbt_dir()),
+            "--profiles-dir",
+            str(config.dbt_dir()),
+        ]
         proc = subprocess.run(cmd, env=env, cwd=config.dbt_dir(), capture_output=True, text=True)
         if proc.returncode != 0:
             raise BuildError(f"`dbt parse` failed (exit {proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}")

@@ -5,6 +5,7 @@ what to fetch again in :class:`parkwatch.land.state.SiteState` (derived from the
 :mod:`parkwatch.crawl.plan` (also the kind and meta of every request), failure reasons in
 :mod:`parkwatch.crawl.reasons`, landing in :mod:`scrapers.pipelines`. The spider wires them to requests.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,8 +35,15 @@ from parkwatch.sites import get_site
 class SiteSpider(scrapy.Spider):
     name = "site"
 
-    def __init__(self, site_id: str, run_id: str, raw_root: str, logical_date: str | None = None,
-                 sites_dir: str | None = None, **kwargs):
+    def __init__(
+        self,
+        site_id: str,
+        run_id: str,
+        raw_root: str,
+        logical_date: str | None = None,
+        sites_dir: str | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.site = get_site(site_id, Path(sites_dir) if sites_dir else None)
         self.run_id = run_id
@@ -80,8 +88,15 @@ class SiteSpider(scrapy.Spider):
         else:
             self.plan.requested(url)
             headers = self.plan.conditional_headers(url) if meta.why != "new" else {}
-        return scrapy.Request(url, callback=getattr(self, kind.callback), errback=self.on_error, dont_filter=True,
-                              headers=headers, priority=kind.priority, meta={META_KEY: meta})
+        return scrapy.Request(
+            url,
+            callback=getattr(self, kind.callback),
+            errback=self.on_error,
+            dont_filter=True,
+            headers=headers,
+            priority=kind.priority,
+            meta={META_KEY: meta},
+        )
 
     # ------------------------------------------------------------------ list pages
     def parse_list(self, response):
@@ -115,7 +130,9 @@ class SiteSpider(scrapy.Spider):
     def _more_lists(self, response, meta: RequestMeta, profile, listing, next_url):
         """The next page of this listing, and the sub-lists it links to."""
         if listing.proxy:  # Hanweb: the entries come from the data proxy, one window at a time
-            yield self._request(hanweb_window_url(listing.proxy, 1), meta.next_list(response.url, profile, listing.proxy))
+            yield self._request(
+                hanweb_window_url(listing.proxy, 1), meta.next_list(response.url, profile, listing.proxy)
+            )
         elif next_url:
             yield self._request(next_url, meta.next_list(response.url, profile, meta.hanweb_proxy))
         # Scrapy's DepthMiddleware keeps meta["depth"]: hops from a start URL, list pages included
@@ -157,8 +174,12 @@ class SiteSpider(scrapy.Spider):
         level = self.logger.info if reason in ("robots", "offsite") else self.logger.warning
         level("not landed %s: %s (%s)", request.url, reason, str(failure.value)[:200])
         url = request.meta.get("redirect_urls", [request.url])[0]
-        yield {**self._base(request.meta, url), "outcome": "failed", "reason": reason,
-               "final_url": request.url if url != request.url else None}
+        yield {
+            **self._base(request.meta, url),
+            "outcome": "failed",
+            "reason": reason,
+            "final_url": request.url if url != request.url else None,
+        }
 
     def _url(self, response) -> str:
         return response.meta.get("redirect_urls", [response.request.url])[0]
@@ -168,12 +189,19 @@ class SiteSpider(scrapy.Spider):
 
     def _item(self, response, outcome, body=None, declared=None, detected=None, not_modified=False):
         headers = response.headers
-        return {**self._base(response.meta, self._url(response)), "outcome": outcome, "status": response.status,
-                "final_url": response.url, "body": body, "not_modified": not_modified,
-                "content_type": headers.get("Content-Type", b"").decode("latin-1") or None,
-                "etag": headers.get("ETag", b"").decode("latin-1") or None,
-                "last_modified": headers.get("Last-Modified", b"").decode("latin-1") or None,
-                "declared_encoding": declared, "detected_encoding": detected}
+        return {
+            **self._base(response.meta, self._url(response)),
+            "outcome": outcome,
+            "status": response.status,
+            "final_url": response.url,
+            "body": body,
+            "not_modified": not_modified,
+            "content_type": headers.get("Content-Type", b"").decode("latin-1") or None,
+            "etag": headers.get("ETag", b"").decode("latin-1") or None,
+            "last_modified": headers.get("Last-Modified", b"").decode("latin-1") or None,
+            "declared_encoding": declared,
+            "detected_encoding": detected,
+        }
 
     def _failed(self, response, reason, body=None):
         item = self._item(response, "failed", body=body)
@@ -184,8 +212,9 @@ class SiteSpider(scrapy.Spider):
     def _landed_list(self, response, profile, declared, detected, listing, list_end):
         item = self._item(response, "landed", body=response.body, declared=declared, detected=detected)
         meta: RequestMeta = response.meta[META_KEY]
-        item.update(cms=profile, start_url=meta.start_url, page_no=meta.page_no,
-                    list_end=list_end, items=len(listing.items))
+        item.update(
+            cms=profile, start_url=meta.start_url, page_no=meta.page_no, list_end=list_end, items=len(listing.items)
+        )
         return item
 
     def closed(self, reason):

@@ -48,8 +48,12 @@ def indicator_facts(doc: Document, doc_ref: str | None = None) -> list[Indicator
     if doc is None or doc.error or not doc.body:
         return []
     return indicator_facts_from_text(
-        doc.body, doc_ref if doc_ref is not None else doc.url, doc.published_date, doc.title,
-        policy=doc.doc_type == "policy", bulletin=doc.doc_type == "bulletin",
+        doc.body,
+        doc_ref if doc_ref is not None else doc.url,
+        doc.published_date,
+        doc.title,
+        policy=doc.doc_type == "policy",
+        bulletin=doc.doc_type == "bulletin",
     )
 
 
@@ -123,6 +127,6 @@ def extract_file(path: str) -> tuple[Document, list[dict]]:
     doc = parse_document(data, url=None, content_type=content_type)
     try:
         return doc, extract_indicators(doc, doc_ref=str(path))
-    except Exception as exc:  # noqa: BLE001 - a file never stops a batch; the reason travels on the doc
+    except Exception as exc:
         doc.error = f"facts: {type(exc).__name__}: {exc}"[:500]
         return doc, []

@@ -31,8 +31,10 @@ from parkwatch.extract.lexicon.patterns import PARK_ONLY_RE, SENTENCE_RE
 from parkwatch.extract.lexicon.verbs import DOWN_VERBS
 
 # bulletin sections that reprint other governments' news: not facts about the park
-EXTERNAL_SECTIONS = re.compile(r"重点关注|他山之石|外地动态|各地动态|政策速递|信息参考|媒体聚焦|国内动态|"
-                               r"外省动态|兄弟园区|经验借鉴|政策法规|要闻速览|国内要闻|国际要闻")
+EXTERNAL_SECTIONS = re.compile(
+    r"重点关注|他山之石|外地动态|各地动态|政策速递|信息参考|媒体聚焦|国内动态|"
+    r"外省动态|兄弟园区|经验借鉴|政策法规|要闻速览|国内要闻|国际要闻"
+)
 _SECTION_RE = re.compile(r"^【([^】]{1,12})】$")
 _STRONG_SEP = ",，;；:："
 _LIST_JOIN_RE = re.compile(r"^\s*(?:、|和|及|与|以及)\s*$")
@@ -108,20 +110,22 @@ def _quantities(sentence: str) -> list[Quantity]:
     for q in find_quantities(sentence):
         if any(s <= q.start < e for s, e in masked):
             continue
-        after = sentence[q.end:q.end + 3]
+        after = sentence[q.end : q.end + 3]
         if after.startswith(("及以下", "及以上")):
             continue
-        before = sentence[:q.start]
-        clause = before[_clause_start(sentence, q.start):]
+        before = sentence[: q.start]
+        clause = before[_clause_start(sentence, q.start) :]
         cap = _CAPACITY_RE.search(clause)
         capacity = (cap and not _NOT_CAPACITY_RE.search(cap.group(0))) or "/年" in q.unit or q.unit.endswith("/yr")
         item = re.split(r"[、,，;；:：]", before)[-1]
-        named = _NAME_AFTER_RE.match(sentence[q.end:]) or re.search(r"有限公司|股份|集团", item) \
+        named = (
+            _NAME_AFTER_RE.match(sentence[q.end :])
+            or re.search(r"有限公司|股份|集团", item)
             or re.search(r"分别为|分别是|包括", before)
-        if (capacity and named) or _SKIP_BEFORE_RE.search(before) \
-                or _is_qualifier(q, sentence):
+        )
+        if (capacity and named) or _SKIP_BEFORE_RE.search(before) or _is_qualifier(q, sentence):
             continue
-        if q.kind == "pct" and re.match(r"\s*(?:年度)?目标", sentence[q.end:]) and re.search(r"完成\S{0,4}$", before):
+        if q.kind == "pct" and re.match(r"\s*(?:年度)?目标", sentence[q.end :]) and re.search(r"完成\S{0,4}$", before):
             continue
         out.append(q)
     return out
@@ -136,7 +140,9 @@ _QUALIFIER_RE = re.compile(
 
 
 # attributes of the thing just counted (…项目9个、总投资55.1亿元; 内资企业133户,注册资本(金)61930万元)
-_ATTRIBUTE_RE = re.compile(r"^(?:总投资|投资额|协议投资额|计划总投资|总面积|面积|注册资本(?:\(金\))?|资金数额|注册资金)$")
+_ATTRIBUTE_RE = re.compile(
+    r"^(?:总投资|投资额|协议投资额|计划总投资|总面积|面积|注册资本(?:\(金\))?|资金数额|注册资金)$"
+)
 _GRANT_RE = re.compile(r"\s*(?:的)?给予([\u4e00-\u9fff]{2,12}?)(?=[,，;；。、]|$)")
 _AID_NOUN_RE = re.compile(r"(?:一次性)?(?:后补助|补助|奖励|补贴|贴息|资助)(?=[,，;；。、]|$)")
 
@@ -152,8 +158,13 @@ def _clause_start(sentence: str, pos: int) -> int:
     while i >= 0:
         if sentence[i] in _STRONG_SEP:
             return i + 1
-        if sentence[i] == " " and 0 < i < len(sentence) - 1 and not sentence[i - 1].isascii() \
-                and not sentence[i + 1].isascii() and not sentence[i + 1].isdigit():
+        if (
+            sentence[i] == " "
+            and 0 < i < len(sentence) - 1
+            and not sentence[i - 1].isascii()
+            and not sentence[i + 1].isascii()
+            and not sentence[i + 1].isdigit()
+        ):
             return i + 1
         i -= 1
     return 0
@@ -172,7 +183,7 @@ def _groups(sentence: str, qs: list[Quantity]) -> list[list[Quantity]]:
     for q in qs:
         if groups:
             prev = groups[-1][-1]
-            if prev.unit == q.unit and _LIST_JOIN_RE.match(sentence[prev.end:q.start]):
+            if prev.unit == q.unit and _LIST_JOIN_RE.match(sentence[prev.end : q.start]):
                 groups[-1].append(q)
                 continue
         groups.append([q])
@@ -219,14 +230,20 @@ def _period(masked: str, q_start: int, clause_start: int, para: _Para, ctx: _Doc
     paragraph's running period."""
     found = [t for t in _sentence_periods(masked, ctx.ref_year, ctx.pub_date) if t[1] <= q_start]
     found = [t for t in found if t[2].kind not in ("date",) or t[0] >= clause_start]
-    found = [t for t in found if not (masked[max(0, t[0] - 1):t[0]] == "由"
-                                      and _TO_STATE_RE.search(masked[t[1]:q_start]))]
+    found = [
+        t
+        for t in found
+        if not (masked[max(0, t[0] - 1) : t[0]] == "由" and _TO_STATE_RE.search(masked[t[1] : q_start]))
+    ]
     if re.search(r"每年|每季度|每月", masked[clause_start:q_start]):
         return None
     if not found:
         seg_end = _segment_end(masked, q_start)
-        later = [t for t in _sentence_periods(masked, ctx.ref_year, ctx.pub_date)
-                 if q_start <= t[0] < seg_end and t[2].kind in (*_REPORTING_KINDS, "year", "year_end")]
+        later = [
+            t
+            for t in _sentence_periods(masked, ctx.ref_year, ctx.pub_date)
+            if q_start <= t[0] < seg_end and t[2].kind in (*_REPORTING_KINDS, "year", "year_end")
+        ]
         if later and not re.search(r"已|目前|现有|现已|累计", masked[clause_start:q_start]):
             # 全区实施重点项目53个,2023年开复工45个: the segment's period covers its head too
             return later[0][2]
@@ -242,8 +259,9 @@ def _period(masked: str, q_start: int, clause_start: int, para: _Para, ctx: _Doc
 _TO_STATE_RE = re.compile(r"调整为|调整到|变为|提高到|提高至|增加到|增至|降至|降低到|下降到|减少到|达到")
 
 
-def _target(masked: str, q_start: int, clause_start: int, ctx: _DocCtx,
-            period: Period | None) -> tuple[bool, int | None]:
+def _target(
+    masked: str, q_start: int, clause_start: int, ctx: _DocCtx, period: Period | None
+) -> tuple[bool, int | None]:
     """(is_target, target_year). Targets: 到2025年 …, a future year, 力争/确保/计划 … governing the
     quantity (until a ; or an 已/目前 marks actuals), or any figure in a policy document."""
     before = masked[:q_start]
@@ -253,19 +271,29 @@ def _target(masked: str, q_start: int, clause_start: int, ctx: _DocCtx,
     m_to = list(re.finditer(r"(?:到|至)\s*((?:19|20)\d{2})\s*年", before))
     to_year = int(m_to[-1].group(1)) if m_to else None
     year = future[-1] if future else to_year
-    if year is None and period and period.kind in ("year", "year_end") and ctx.ref_year and period.year \
-            and period.year > ctx.ref_year:
+    if (
+        year is None
+        and period
+        and period.kind in ("year", "year_end")
+        and ctx.ref_year
+        and period.year
+        and period.year > ctx.ref_year
+    ):
         year = period.year
     wordy = False
     for m in _TARGET_WORDS_RE.finditer(before):
-        gap = before[m.end():]
+        gap = before[m.end() :]
         if not re.search(r"[;；]", gap) and not _ACTUAL_MARK_RE.search(gap):
             wordy = True
     clause = masked[clause_start:q_start]
     if _ACTUAL_REL_RE.search(clause):
         wordy = False
-    is_target = ctx.policy or bool(future) or (to_year is not None and (ctx.ref_year is None or to_year >= ctx.ref_year)) \
+    is_target = (
+        ctx.policy
+        or bool(future)
+        or (to_year is not None and (ctx.ref_year is None or to_year >= ctx.ref_year))
         or wordy
+    )
     if not is_target:
         return False, None
     if year is None and wordy and re.search(r"全年|年内|今年|本年", before):
@@ -313,8 +341,9 @@ _MEASURE_WORD_RE = re.compile(r"\s*(?:产量|价格|产值|数量|销量|销售�
 _SAME_PERIOD_OF_RE = re.compile(r"(?:较|比)\s*((?:19|20)\d{2})\s*年同期\s*[(（]\s*$")
 
 
-def _parent(para: _Para, q: Quantity, measure: str, totals: tuple[int, int] | None,
-            relation_of: str | None) -> str | None:
+def _parent(
+    para: _Para, q: Quantity, measure: str, totals: tuple[int, int] | None, relation_of: str | None
+) -> str | None:
     """The total a 其中 part belongs to (the last fact stated just before 其中 with the same measure
     and unit), or for a share, the whole it is a share of."""
     if relation_of and measure == "share_pct":
@@ -322,7 +351,7 @@ def _parent(para: _Para, q: Quantity, measure: str, totals: tuple[int, int] | No
     if totals is None:
         return None
     key = (measure, _classifier(q))
-    for stated in reversed(para.facts[totals[0]:totals[1]]):
+    for stated in reversed(para.facts[totals[0] : totals[1]]):
         if stated.key == key and stated.fact.unit == q.unit:
             return stated.fact.indicator_text
     return None
@@ -364,12 +393,14 @@ def _clause_context(sentence: str, group: list[Quantity], state: _SentenceState)
     clause_start = _clause_start(sentence, first.start)
     same_clause = state.prev_clause_start == clause_start and state.prev_end > clause_start
     subject_start = max(clause_start, state.prev_end) if same_clause else clause_start
-    subject_text = sentence[subject_start:first.start]
+    subject_text = sentence[subject_start : first.start]
     if same_clause and "、" in subject_text:
-        subject_text = subject_text[subject_text.rfind("、") + 1:]
+        subject_text = subject_text[subject_text.rfind("、") + 1 :]
     if state.last_noun and subject_start == state.prev_end and _MEASURE_WORD_RE.match(subject_text):
-        subject_text = state.last_noun + subject_text  # 46种[工业产品]产量同比增长27种: the measure belongs to that noun
-    return _Clause(clause_start, subject_text, sentence[state.prev_end:first.start], parse_subject_text(subject_text))
+        subject_text = (
+            state.last_noun + subject_text
+        )  # 46种[工业产品]产量同比增长27种: the measure belongs to that noun
+    return _Clause(clause_start, subject_text, sentence[state.prev_end : first.start], parse_subject_text(subject_text))
 
 
 def _open_segment(sentence: str, first: Quantity, clause: _Clause, state: _SentenceState, para: _Para) -> None:
@@ -378,9 +409,10 @@ def _open_segment(sentence: str, first: Quantity, clause: _Clause, state: _Sente
     if not re.search(r"[;；]", clause.between):
         return
     state.prev_segment_start, state.segment_start = state.segment_start, len(para.facts)
-    rest = sentence[first.start:_segment_end(sentence, first.start)]
-    if state.totals and (clause.subject_parse.change_verb or "其中" in rest
-                         or starts_with_verb(tidy_phrase(clause.subject_text))):
+    rest = sentence[first.start : _segment_end(sentence, first.start)]
+    if state.totals and (
+        clause.subject_parse.change_verb or "其中" in rest or starts_with_verb(tidy_phrase(clause.subject_text))
+    ):
         state.totals = None
 
 
@@ -389,9 +421,13 @@ def _mark_totals(sentence: str, first: Quantity, between: str, state: _SentenceS
     bracketed list (…456户(企业147户、个体工商户309户)); the facts of the segment (or the sentence)
     before a 其中."""
     here = len(para.facts)
-    if here > state.segment_start and (
+    if (
+        here > state.segment_start
+        and (
             re.match(r"\s*中\s*[,，:：]", between)  # 重点监测的36种工业产品中,增长的17种…
-            or (re.match(r"\s*[(（][^()（）]*$", between) and re.match(r"[^()（）]*[、,，]", sentence[first.end:]))):
+            or (re.match(r"\s*[(（][^()（）]*$", between) and re.match(r"[^()（）]*[、,，]", sentence[first.end :]))
+        )
+    ):
         state.totals = (here - 1, here)
     if "其中" in between:
         if here > state.segment_start:
@@ -406,17 +442,28 @@ def _period_and_target(masked: str, q_start: int, clause_start: int, para: _Para
     """The group's period and target flag; a target for a named year covers that year."""
     period = _period(masked, q_start, clause_start, para, ctx)
     is_target, target_year = _target(masked, q_start, clause_start, ctx, period)
-    if is_target and target_year and (period is None or period.year != target_year
-                                      or period.kind in ("now", "full_year")):
+    if (
+        is_target
+        and target_year
+        and (period is None or period.year != target_year or period.kind in ("now", "full_year"))
+    ):
         period = Period(f"{target_year:04d}-01-01", f"{target_year:04d}-12-31", "year", target_year)
     return _Timing(period, is_target, target_year)
 
 
-def _make_fact(q: Quantity, subject: str, sentence: str, clause: _Clause, timing: _Timing,
-               state: _SentenceState, para: _Para, ctx: _DocCtx) -> _Stated | None:
+def _make_fact(
+    q: Quantity,
+    subject: str,
+    sentence: str,
+    clause: _Clause,
+    timing: _Timing,
+    state: _SentenceState,
+    para: _Para,
+    ctx: _DocCtx,
+) -> _Stated | None:
     """The fact one quantity states, or None (a threshold, or nothing names it)."""
     subject_parse = clause.subject_parse
-    if _is_threshold(q, subject_parse, sentence[clause.start:q.start]):
+    if _is_threshold(q, subject_parse, sentence[clause.start : q.start]):
         return None
     measure = _measure(q, subject_parse)
     text = _indicator_text(subject, measure, subject_parse, state, para)
@@ -429,23 +476,35 @@ def _make_fact(q: Quantity, subject: str, sentence: str, clause: _Clause, timing
     if q.low is not None:
         value, approx = _signed(q.low, measure, subject_parse.change_verb), approx or "区间"
     fact = IndicatorFact(
-        doc=ctx.ref, indicator_text=text, measure=measure, value=value, unit=q.unit, raw=q.raw, approx=approx,
-        is_target=timing.is_target, target_year=timing.target_year,
-        period_start=period.start if period else None, period_end=period.end if period else None,
+        doc=ctx.ref,
+        indicator_text=text,
+        measure=measure,
+        value=value,
+        unit=q.unit,
+        raw=q.raw,
+        approx=approx,
+        is_target=timing.is_target,
+        target_year=timing.target_year,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
         sentence=sentence.strip(),
         parent_indicator_text=_parent(para, q, measure, state.totals, subject_parse.relation_of),
     )
     return _Stated(fact, (measure, _classifier(q)))
 
 
-def _indicator_text(subject: str, measure: str, subject_parse: SubjectParse, state: _SentenceState,
-                    para: _Para) -> str:
+def _indicator_text(subject: str, measure: str, subject_parse: SubjectParse, state: _SentenceState, para: _Para) -> str:
     """What a figure measures: its subject, an attribute of the thing just counted (项目共425个,
     总投资… → 项目总投资), or for an absolute change, the subject with its verb (…同比增加)."""
     text = subject
     owner = para.facts[-1].fact if len(para.facts) > state.segment_start else None
-    if (measure == "amount" and _ATTRIBUTE_RE.match(subject) and owner and owner.measure == "count"
-            and not owner.indicator_text.endswith(subject)):
+    if (
+        measure == "amount"
+        and _ATTRIBUTE_RE.match(subject)
+        and owner
+        and owner.measure == "count"
+        and not owner.indicator_text.endswith(subject)
+    ):
         text = owner.indicator_text + subject
     if measure in ("amount", "count") and subject_parse.change_verb and not subject_parse.to_level:
         text = f"{subject}{subject_parse.comparator or para.comparator or ''}{subject_parse.change_verb}"
@@ -454,8 +513,8 @@ def _indicator_text(subject: str, measure: str, subject_parse: SubjectParse, sta
 
 def _part_period(sentence: str, q: Quantity, clause_start: int, period: Period | None) -> Period | None:
     """A figure in brackets after 较2023年同期 is that year's, over the same span."""
-    in_parens = bool(_PARENS_RE.search(sentence[clause_start:q.start]))
-    base = _SAME_PERIOD_OF_RE.search(sentence[:q.start]) if in_parens else None
+    in_parens = bool(_PARENS_RE.search(sentence[clause_start : q.start]))
+    base = _SAME_PERIOD_OF_RE.search(sentence[: q.start]) if in_parens else None
     if base:
         return shift_year(period, int(base.group(1))) if period else None
     return period
@@ -509,7 +568,7 @@ def _list_subjects(sentence: str, group: list[Quantity], subject: str, para: _Pa
     if not subject and len(carried) == len(group):
         return list(zip(group, carried, strict=True))
     if not subject:
-        tail_noun = noun_after_figure(sentence[group[-1].end:_clause_end(sentence, group[-1].end)])
+        tail_noun = noun_after_figure(sentence[group[-1].end : _clause_end(sentence, group[-1].end)])
         if tail_noun:
             return [(x, tail_noun) for x in group]
     return None
@@ -519,15 +578,19 @@ def _named_by_phrase(sentence: str, group: list[Quantity], subject: str, subject
     """Figures a phrase around them names: 年产 (a capacity), 给予… (a grant), …补助 (aid), and
     "A、B均达到x"; None otherwise."""
     q = group[0]
-    cap = re.search(r"年产([\u4e00-\u9fffA-Za-z]*)$", tidy_phrase(subject_text)) if q.kind in ("amount", "count") else None
+    cap = (
+        re.search(r"年产([\u4e00-\u9fffA-Za-z]*)$", tidy_phrase(subject_text))
+        if q.kind in ("amount", "count")
+        else None
+    )
     if cap:  # 建成后可年产特种钢材10万吨 / 形成年产10万吨特种钢材的生产能力
-        product = cap.group(1) or noun_after_figure(sentence[q.end:_clause_end(sentence, q.end)])
+        product = cap.group(1) or noun_after_figure(sentence[q.end : _clause_end(sentence, q.end)])
         return [(x, "年产" + product) for x in group]
-    granted = _GRANT_RE.match(sentence[q.end:])
+    granted = _GRANT_RE.match(sentence[q.end :])
     if granted:  # 按设备投资额的8%给予补助 / 按每人每月300元给予社会保险补贴
         noun = granted.group(1)
         return [(x, noun + "比例" if x.kind == "pct" else noun) for x in group]
-    aid = _AID_NOUN_RE.match(sentence[q.end:]) if q.kind == "pct" else None
+    aid = _AID_NOUN_RE.match(sentence[q.end :]) if q.kind == "pct" else None
     if aid:  # 给予40%补助
         return [(x, aid.group(0) + "比例") for x in group]
     if len(group) == 1 and subject and "、" in subject and re.search(r"均(?:达到?|为|是)?\s*$", subject_text):
@@ -535,23 +598,33 @@ def _named_by_phrase(sentence: str, group: list[Quantity], subject: str, subject
     return None
 
 
-def _noun_after(sentence: str, q: Quantity, subject_parse: SubjectParse, subject_text: str,
-                subject: str) -> tuple[str, int | None]:
+def _noun_after(
+    sentence: str, q: Quantity, subject_parse: SubjectParse, subject_text: str, subject: str
+) -> tuple[str, int | None]:
     """The subject when the counted noun follows the figure (开展12场招聘会, 新增企业的12家…), and
     where that noun ends; park names and bare verbs name nothing."""
-    after = sentence[q.end:_clause_end(sentence, q.end)]
+    after = sentence[q.end : _clause_end(sentence, q.end)]
     noun = noun_after_figure(after) if q.kind in ("count", "amount") else ""
     consumed = None
     if strip_park(subject + "x") == "x" or PARK_ONLY_RE.match(subject):
         subject = ""
-    if noun and (is_verb_only(subject) or after.lstrip().startswith("的")
-                 or subject_text.rstrip().endswith(("的", "等")) or len(subject) <= 2 or verb_framed(subject)):
+    if noun and (
+        is_verb_only(subject)
+        or after.lstrip().startswith("的")
+        or subject_text.rstrip().endswith(("的", "等"))
+        or len(subject) <= 2
+        or verb_framed(subject)
+    ):
         modifier = tidy_phrase(subject_text).removesuffix("的")
-        short_modifier = subject_text.rstrip().endswith("的") and 2 <= len(subject) <= 4 \
-            and not verb_framed(subject) and subject == modifier
+        short_modifier = (
+            subject_text.rstrip().endswith("的")
+            and 2 <= len(subject) <= 4
+            and not verb_framed(subject)
+            and subject == modifier
+        )
         subject = subject + noun if short_modifier else noun
         at = sentence.find(noun[:2], q.end)
-        consumed = at + len(noun) if at >= 0 and not find_quantities(sentence[q.end:at]) else None
+        consumed = at + len(noun) if at >= 0 and not find_quantities(sentence[q.end : at]) else None
     elif is_verb_only(subject) and subject and not subject_parse.change_verb and not noun and q.kind == "count":
         tail = tidy_phrase(after)
         if 2 <= len(tail) <= 20 and not find_quantities(tail):
@@ -607,8 +680,11 @@ def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[IndicatorFact]:
         if len(para.facts) > start:
             para.prev_sentence_start = start
         found = reporting_periods(_mask_titles(sentence), ctx.ref_year, ctx.pub_date)
-        good = [p for _, _, p in found if p.kind not in ("date", "now")
-                and (i == 0 or p.kind not in ("full_year", "since_year_start"))]
+        good = [
+            p
+            for _, _, p in found
+            if p.kind not in ("date", "now") and (i == 0 or p.kind not in ("full_year", "since_year_start"))
+        ]
         if good and (i == 0 or para.period is None or para.period.kind == "now"):
             para.period = good[0] if i == 0 else good[-1]
         elif good and i > 0:
@@ -616,9 +692,14 @@ def _paragraph_facts(paragraph: str, ctx: _DocCtx) -> list[IndicatorFact]:
     return out
 
 
-def indicator_facts_from_text(body: str, ref: str | None, published_date: str | None = None,
-                              title: str | None = None, policy: bool = False,
-                              bulletin: bool = False) -> list[IndicatorFact]:
+def indicator_facts_from_text(
+    body: str,
+    ref: str | None,
+    published_date: str | None = None,
+    title: str | None = None,
+    policy: bool = False,
+    bulletin: bool = False,
+) -> list[IndicatorFact]:
     """Indicator facts from a body text (paragraphs separated by newlines).
 
     In a bulletin, a figure stated without any period takes the issue's reporting period (the
@@ -640,9 +721,14 @@ def indicator_facts_from_text(body: str, ref: str | None, published_date: str | 
     return _dedupe(out)
 
 
-def extract_indicators_from_text(body: str, ref: str | None, published_date: str | None = None,
-                                 title: str | None = None, policy: bool = False,
-                                 bulletin: bool = False) -> list[dict]:
+def extract_indicators_from_text(
+    body: str,
+    ref: str | None,
+    published_date: str | None = None,
+    title: str | None = None,
+    policy: bool = False,
+    bulletin: bool = False,
+) -> list[dict]:
     """`indicator_facts_from_text` as dicts: the ``parkwatch extract --format jsonl`` objects."""
     return [f.to_dict() for f in indicator_facts_from_text(body, ref, published_date, title, policy, bulletin)]
 
@@ -653,9 +739,12 @@ def _default_period(facts: list[IndicatorFact]) -> list[IndicatorFact]:
     if not spans:
         return facts
     start, end = max(set(spans), key=lambda s: (spans.count(s), -spans.index(s)))
-    return [dataclasses.replace(f, period_start=start, period_end=end)
-            if f.period_start is None and f.period_end is None and not f.is_target else f
-            for f in facts]
+    return [
+        dataclasses.replace(f, period_start=start, period_end=end)
+        if f.period_start is None and f.period_end is None and not f.is_target
+        else f
+        for f in facts
+    ]
 
 
 def _dedupe(facts: list[IndicatorFact]) -> list[IndicatorFact]:

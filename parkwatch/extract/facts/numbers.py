@@ -98,7 +98,7 @@ def parse_number(s: str) -> Decimal | None:
         import cn2an
 
         return Decimal(str(cn2an.cn2an(s, "normal")))
-    except Exception:  # noqa: BLE001 - cn2an raises ValueError and others on odd input
+    except Exception:
         pass
     if s[0] in "十百千万亿":  # 千人, 百余家: an implied 一
         return parse_number("一" + s)
@@ -114,7 +114,7 @@ def _small_group(part: str) -> Decimal | None:
         import cn2an
 
         value = Decimal(str(cn2an.cn2an(part, "smart")))
-    except Exception:  # noqa: BLE001 - cn2an raises ValueError and others on odd input
+    except Exception:
         return None
     return value if value.is_finite() and value == value.to_integral_value() else None
 
@@ -132,7 +132,7 @@ def _parse_grouped(s: str) -> Decimal | None:
         if not part:
             continue
         value = _small_group(part)
-        if value is None or (key != "yi" and value >= 10 ** 4):
+        if value is None or (key != "yi" and value >= 10**4):
             return None
         total += value * scale
     return total
@@ -173,8 +173,8 @@ def _unit_of(m: re.Match) -> tuple[str, Decimal, str]:
 def _plausible(m: re.Match, text: str) -> bool:
     """Reject matches that are parts of words, dates, ordinals or bare Chinese numerals."""
     num = m.group("num")
-    before = text[max(0, m.start() - 1):m.start()]
-    after = text[m.end():m.end() + 1]
+    before = text[max(0, m.start() - 1) : m.start()]
+    after = text[m.end() : m.end() + 1]
     unit = m.group("unit")
     if before in ("第", "×", "*", "x", "X", "+", "/") or (before.isdigit()):
         return False
@@ -186,7 +186,7 @@ def _plausible(m: re.Match, text: str) -> bool:
         return False
     if before == "前" and unit in ("位", "名"):
         return False  # 进入前100位: a rank, not a count
-    if unit == "分" and not re.search(r"(?:得分|评分|总分|分数|分值)\S{0,3}$", text[max(0, m.start() - 6):m.start()]):
+    if unit == "分" and not re.search(r"(?:得分|评分|总分|分数|分值)\S{0,3}$", text[max(0, m.start() - 6) : m.start()]):
         return False
     if num and num[0] in CN_NUM_CHARS:
         if after in ("一", "第") or before in ("之", "其", "前", "后", "这", "那", "每", "等"):
@@ -206,7 +206,7 @@ def _single_numeral_count(m: re.Match, text: str) -> bool:
     """五个项目, 两家企业: a one-character numeral counting the noun right after it."""
     if m.group("pct") or m.group("pp") or not _SINGLE_CN_OK.match(m.group(0)):
         return False
-    nxt = text[m.end():m.end() + 2]
+    nxt = text[m.end() : m.end() + 2]
     return bool(_NOUN_START.match(nxt)) and nxt[0] not in "一第次月年天"
 
 
@@ -225,24 +225,42 @@ def find_quantities(text: str) -> list[Quantity]:
         if not _in_range(num * factor) or (low is not None and not _in_range(low * factor)):
             continue
         approx = m.group("pre") or m.group("mid") or m.group("mid2") or m.group("post")
-        raw = m.group(0)[len(m.group("pre") or ""):]
-        out.append(Quantity(
-            start=m.start(), end=m.end(), raw=raw, value=_num_out(num * factor, as_float),
-            unit=unit, kind=kind, approx=approx,
-            low=_num_out(low * factor, as_float) if low is not None else None,
-            chinese_numeral=m.group("num")[0] in CN_NUM_CHARS,
-        ))
+        raw = m.group(0)[len(m.group("pre") or "") :]
+        out.append(
+            Quantity(
+                start=m.start(),
+                end=m.end(),
+                raw=raw,
+                value=_num_out(num * factor, as_float),
+                unit=unit,
+                kind=kind,
+                approx=approx,
+                low=_num_out(low * factor, as_float) if low is not None else None,
+                chinese_numeral=m.group("num")[0] in CN_NUM_CHARS,
+            )
+        )
     for m in _CN_PERCENT_RE.finditer(text):
         num = parse_number(m.group("num"))
         if num is not None and _in_range(num) and not any(q.start <= m.start() < q.end for q in out):
             value = num / 10 if m.group("base") == "千分之" else num
-            out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(value, True), "%", "pct", None,
-                                chinese_numeral=True))
+            out.append(
+                Quantity(m.start(), m.end(), m.group(0), _num_out(value, True), "%", "pct", None, chinese_numeral=True)
+            )
     for m in _TENTHS_RE.finditer(text):  # 八成以上: 80% or more
         tenths = parse_number(m.group("num"))
         if tenths is not None and not any(q.start <= m.start() < q.end for q in out):
-            out.append(Quantity(m.start(), m.end(), m.group(0), _num_out(tenths * 10, True),
-                                "%", "pct", m.group("post"), chinese_numeral=True))
+            out.append(
+                Quantity(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    _num_out(tenths * 10, True),
+                    "%",
+                    "pct",
+                    m.group("post"),
+                    chinese_numeral=True,
+                )
+            )
     return _merge_ranges(sorted(out, key=lambda q: q.start), text)
 
 
@@ -251,10 +269,24 @@ def _merge_ranges(qs: list[Quantity], text: str) -> list[Quantity]:
     out: list[Quantity] = []
     for q in qs:
         prev = out[-1] if out else None
-        if (prev and prev.unit == q.unit and prev.low is None and q.low is None
-                and re.fullmatch(r"\s*(?:—|–|-|~|～|至|到)\s*", text[prev.end:q.start])):
-            out[-1] = Quantity(prev.start, q.end, text[prev.start:q.end], q.value, q.unit, q.kind,
-                               prev.approx or q.approx, low=prev.value, chinese_numeral=q.chinese_numeral)
+        if (
+            prev
+            and prev.unit == q.unit
+            and prev.low is None
+            and q.low is None
+            and re.fullmatch(r"\s*(?:—|–|-|~|～|至|到)\s*", text[prev.end : q.start])
+        ):
+            out[-1] = Quantity(
+                prev.start,
+                q.end,
+                text[prev.start : q.end],
+                q.value,
+                q.unit,
+                q.kind,
+                prev.approx or q.approx,
+                low=prev.value,
+                chinese_numeral=q.chinese_numeral,
+            )
             continue
         out.append(q)
     return out

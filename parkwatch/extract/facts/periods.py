@@ -7,8 +7,21 @@ import calendar
 import re
 from dataclasses import dataclass
 
-_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-             "十": 10, "十一": 11, "十二": 12, "1": 1}
+_CN_MONTH = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+    "1": 1,
+}
 _M = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
 _Y = r"((?:19|20)\d{2})\s*年"
 _DASH = r"\s*(?:—|–|-|~|～|至|到)\s*"
@@ -130,7 +143,9 @@ def mask_comparisons(text: str) -> str:
 
 
 _EVENT_BEFORE_RE = re.compile(r"(?:计划|预计|预期|将于|将|于|从|自)\s*$")
-_EVENT_AFTER_RE = re.compile(r"^\s*(?:前|以前|之前|起|开工|投产|建成|竣工|试生产|试运行|施行|到期|完工|开业)(?![率数项])")
+_EVENT_AFTER_RE = re.compile(
+    r"^\s*(?:前|以前|之前|起|开工|投产|建成|竣工|试生产|试运行|施行|到期|完工|开业)(?![率数项])"
+)
 
 
 def find_periods(text: str, ref_year: int | None, pub_date: str | None = None) -> list[tuple[int, int, Period]]:
@@ -144,9 +159,14 @@ def find_periods(text: str, ref_year: int | None, pub_date: str | None = None) -
         for m in pat.finditer(masked):
             if any(s < m.end() and m.start() < e for s, e, _ in taken):
                 continue
-            if kind not in ("now", "full_year", "since_year_start") and masked[m.start()] not in "到至" and (
-                    _EVENT_BEFORE_RE.search(masked[max(0, m.start() - 3):m.start()])
-                    or _EVENT_AFTER_RE.match(masked[m.end():m.end() + 4])):
+            if (
+                kind not in ("now", "full_year", "since_year_start")
+                and masked[m.start()] not in "到至"
+                and (
+                    _EVENT_BEFORE_RE.search(masked[max(0, m.start() - 3) : m.start()])
+                    or _EVENT_AFTER_RE.match(masked[m.end() : m.end() + 4])
+                )
+            ):
                 taken.append((m.start(), m.end(), Period(None, None, "event")))
                 continue
             p = _resolve(kind, m, ref_year, pub_date)

@@ -8,8 +8,24 @@ import re
 from parkwatch.common.dates import parse_date
 from parkwatch.extract.lexicon.patterns import DOC_NUMBER_RE, PARK_DOC_CODE_RE, PARK_ISSUER_RE
 
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕", "（": "〔",
-                           "）": "〕", "【": "〔", "】": "〕", "﹝": "〔", "﹞": "〕", "〖": "〔", "〗": "〕"})
+_BRACKETS = str.maketrans(
+    {
+        "[": "〔",
+        "]": "〕",
+        "［": "〔",
+        "］": "〕",
+        "(": "〔",
+        ")": "〕",
+        "（": "〔",
+        "）": "〕",
+        "【": "〔",
+        "】": "〕",
+        "﹝": "〔",
+        "﹞": "〕",
+        "〖": "〔",
+        "〗": "〕",
+    }
+)
 _CITED_RE = re.compile(
     r"(?P<issuer>国务院|[\u4e00-\u9fff]{0,10}(?:人民政府|办公厅|委员会|部|局))?《(?P<title>[^《》]{2,80})》"
     r"\s*(?:[(（]\s*(?P<num>[^()（）]{2,30}?号)\s*[)）])?"
@@ -27,8 +43,41 @@ def normalize_doc_number(s: str | None) -> str | None:
     return re.sub(r"\s+", "", m.group(0)).translate(_BRACKETS)
 
 
-_PROVINCE_CODES = ("内", "冀", "晋", "辽", "吉", "黑", "苏", "浙", "皖", "闽", "赣", "鲁", "豫", "鄂", "湘", "粤",
-                   "桂", "琼", "川", "贵", "黔", "云", "滇", "藏", "陕", "甘", "青", "宁", "新", "京", "津", "沪", "渝")
+_PROVINCE_CODES = (
+    "内",
+    "冀",
+    "晋",
+    "辽",
+    "吉",
+    "黑",
+    "苏",
+    "浙",
+    "皖",
+    "闽",
+    "赣",
+    "鲁",
+    "豫",
+    "鄂",
+    "湘",
+    "粤",
+    "桂",
+    "琼",
+    "川",
+    "贵",
+    "黔",
+    "云",
+    "滇",
+    "藏",
+    "陕",
+    "甘",
+    "青",
+    "宁",
+    "新",
+    "京",
+    "津",
+    "沪",
+    "渝",
+)
 
 
 def policy_level(doc_number: str | None, issuer: str | None, title: str | None) -> str | None:
@@ -36,8 +85,7 @@ def policy_level(doc_number: str | None, issuer: str | None, title: str | None) 
     (国发 → national, 内政发 → provincial, 乌海政发 → city), else the title."""
     code = re.split(r"[〔\[［(（【﹝]", doc_number or "")[0]
     issuer = issuer or ""
-    if PARK_ISSUER_RE.search(issuer) or PARK_DOC_CODE_RE.search(code) \
-            or re.search(r"管(?:办)?(?:发|规|字|函)?$", code):
+    if PARK_ISSUER_RE.search(issuer) or PARK_DOC_CODE_RE.search(code) or re.search(r"管(?:办)?(?:发|规|字|函)?$", code):
         return "park"
     if re.match(r"国(?:发|办|函|令)", code) or re.search(r"^(?:国务院|国家|中共中央)|部$", issuer):
         return "national"
@@ -111,7 +159,7 @@ def find_doc_number(meta: dict[str, str], body: str, title: str | None) -> str |
         return normalize_doc_number(meta["发文字号"])
     head = "\n".join((body or "").split("\n")[:3])
     for m in DOC_NUMBER_RE.finditer(head):
-        before = head[max(0, m.start() - 2):m.start()]
+        before = head[max(0, m.start() - 2) : m.start()]
         if "》" not in before and "(" not in before and "（" not in before:
             return normalize_doc_number(m.group(0))
     return None

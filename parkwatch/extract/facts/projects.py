@@ -34,15 +34,18 @@ _CAPACITY_HINT_RE = re.compile(r"年产|万吨|/年|吨/|产能|平方米|千瓦
 _INVEST_RE = re.compile(r"(?:计划)?总投资|投资")
 _RATE_RE = re.compile(r"开复工率|开工率|投产率|竣工率|履约率|达效率|签约率")
 _SHORT_COMPANY_RE = re.compile(r"^(?![一二三四五六七八九]期|年产)([\u4e00-\u9fff]{2,8}?)(?<![盟市区县旗省镇])(?=年产)")
-_PLACE_KIND_RE = re.compile(r"(?:产业园|物流园|科技园|基地|工程|中心|厂|生产线|装置|电站|管网|公路|铁路|专用线|修复|"
-                            r"园区|综合体|设施)项目$")
+_PLACE_KIND_RE = re.compile(
+    r"(?:产业园|物流园|科技园|基地|工程|中心|厂|生产线|装置|电站|管网|公路|铁路|专用线|修复|"
+    r"园区|综合体|设施)项目$"
+)
 _ORDINAL_PHASE_RE = re.compile(r"^[一二三四五六七八九]期")
+
 
 def project_status(text: str) -> str | None:
     """The status a sentence gives a project, ignoring planned ones (计划2025年投产)."""
     for word, status in PROJECT_STATUS_WORDS:
         for m in re.finditer(word + "(?!前)", text):
-            if not _FUTURE_RE.search(text[:m.start()]):
+            if not _FUTURE_RE.search(text[: m.start()]):
                 return status
     return None
 
@@ -51,7 +54,7 @@ def _capacity(name: str) -> tuple[float | int | None, str | None]:
     for q in find_quantities(name):
         if q.unit not in ("CNY", "USD", "d", "%", "pp") and q.kind in ("amount", "count"):
             unit = q.unit
-            if "/" not in unit and re.search(r"年产|年处理|年加工", name[:q.start]):
+            if "/" not in unit and re.search(r"年产|年处理|年加工", name[: q.start]):
                 unit = f"{unit}/yr"
             return q.value, unit
     return None, None
@@ -60,10 +63,10 @@ def _capacity(name: str) -> tuple[float | int | None, str | None]:
 def _company(name: str) -> tuple[str | None, str]:
     m = _COMPANY_RE.match(name)
     if m:
-        return m.group(0), name[m.end():]
+        return m.group(0), name[m.end() :]
     m = _SHORT_COMPANY_RE.match(name)
     if m and "年产" in name:
-        return m.group(1), name[m.end():]
+        return m.group(1), name[m.end() :]
     return None, name
 
 
@@ -92,7 +95,7 @@ def _investment(sentence: str, after: int, following: str) -> float | int | None
         if text is following and not re.match(r"\s*(?:据介绍[,，]\s*)?(?:该|此)?项目(?:计划)?总投资", following):
             break
         for q in find_quantities(text[start:]):
-            head = text[max(start, start + q.start - 6):start + q.start]
+            head = text[max(start, start + q.start - 6) : start + q.start]
             if q.unit == "CNY" and _INVEST_RE.search(head):
                 return q.value
             if q.unit == "CNY":
@@ -106,21 +109,27 @@ def named_projects(sentence: str, following: str = "") -> list[ProjectRecord]:
     for m in _NAME_RE.finditer(sentence):
         raw = m.group(1)
         cut = _NAME_CUT_RE.match(raw)
-        name = _clean_name(raw[cut.end():] if cut else raw).replace("等项目", "项目")
-        if len(name) < 4 or not _is_named(name) or sentence[m.end():m.end() + 2] == "现场":
+        name = _clean_name(raw[cut.end() :] if cut else raw).replace("等项目", "项目")
+        if len(name) < 4 or not _is_named(name) or sentence[m.end() : m.end() + 2] == "现场":
             continue
         company, _ = _company(name)
         if company is None:  # 由X公司投资建设的…项目 / X公司 15万吨/年…项目
-            window = sentence[max(0, m.start() - 40):m.start() + (cut.end() if cut else 0)]
+            window = sentence[max(0, m.start() - 40) : m.start() + (cut.end() if cut else 0)]
             found = list(_COMPANY_RE.finditer(window))
-            if found and re.fullmatch(r"\s*(?:投资建设的|建设的|投资的|实施的|的)?\s*", window[found[-1].end():]):
+            if found and re.fullmatch(r"\s*(?:投资建设的|建设的|投资的|实施的|的)?\s*", window[found[-1].end() :]):
                 company = re.sub(r"^(?:由|与|和|是|为)", "", found[-1].group(0))
         cap_value, cap_unit = _capacity(name)
-        out.append(ProjectRecord(
-            name=name, company=company, investment_cny=_investment(sentence, m.end(), following),
-            capacity_value=cap_value, capacity_unit=cap_unit, status=project_status(sentence[m.start():]),
-            sentence=sentence.strip(),
-        ))
+        out.append(
+            ProjectRecord(
+                name=name,
+                company=company,
+                investment_cny=_investment(sentence, m.end(), following),
+                capacity_value=cap_value,
+                capacity_unit=cap_unit,
+                status=project_status(sentence[m.start() :]),
+                sentence=sentence.strip(),
+            )
+        )
     return out
 
 
@@ -135,7 +144,7 @@ def _items_deng(sentence: str) -> tuple[str, int] | None:
     for clause in _CLAUSE_RE.finditer(sentence):
         m = _DENG_RE.search(sentence, clause.start() + 1, clause.end())
         if m:
-            return sentence[clause.start():m.start()], m.end()
+            return sentence[clause.start() : m.start()], m.end()
     return None
 
 
@@ -150,13 +159,20 @@ def _listed_with_capacity(sentence: str) -> list[ProjectRecord]:
     for item in re.split(r"、|和|及", items):
         cap_value, cap_unit = _capacity(item)
         if cap_value is not None:
-            out.append(ProjectRecord(name=f"{item.strip()}项目", capacity_value=cap_value, capacity_unit=cap_unit,
-                               status=status, sentence=sentence.strip()))
+            out.append(
+                ProjectRecord(
+                    name=f"{item.strip()}项目",
+                    capacity_value=cap_value,
+                    capacity_unit=cap_unit,
+                    status=status,
+                    sentence=sentence.strip(),
+                )
+            )
     return out
 
 
 def _enumerated(sentence: str, context: str) -> list[ProjectRecord]:
-    """"五个项目完成线上备案。分别为A、B、C": each item a project with the status of the lead."""
+    """ "五个项目完成线上备案。分别为A、B、C": each item a project with the status of the lead."""
     m = re.search(r"(?:分别为|分别是|包括)[:：]?(?P<items>[^。]+)", sentence)
     if not m or "项目" not in context + sentence:
         return []
@@ -169,8 +185,16 @@ def _enumerated(sentence: str, context: str) -> list[ProjectRecord]:
         name = item if item.endswith("项目") else f"{item}项目"
         company, _ = _company(item)
         cap_value, cap_unit = _capacity(item)
-        out.append(ProjectRecord(name=name, company=company, capacity_value=cap_value, capacity_unit=cap_unit,
-                           status=status, sentence=sentence.strip()))
+        out.append(
+            ProjectRecord(
+                name=name,
+                company=company,
+                capacity_value=cap_value,
+                capacity_unit=cap_unit,
+                status=status,
+                sentence=sentence.strip(),
+            )
+        )
     return out
 
 
@@ -180,11 +204,27 @@ def counts_and_rates(facts: list[IndicatorFact]) -> list[ProjectRecord]:
     for f in facts:
         text = f.indicator_text
         if f.measure == "count" and "项目" in text and not f.is_target:
-            out.append(ProjectRecord(status=project_status(text), count_text=f"{text}{f.raw}", count=f.value,
-                                     period_start=f.period_start, period_end=f.period_end, sentence=f.sentence))
+            out.append(
+                ProjectRecord(
+                    status=project_status(text),
+                    count_text=f"{text}{f.raw}",
+                    count=f.value,
+                    period_start=f.period_start,
+                    period_end=f.period_end,
+                    sentence=f.sentence,
+                )
+            )
         elif f.measure == "share_pct" and _RATE_RE.search(text) and not f.is_target:
-            out.append(ProjectRecord(status=project_status(text), count_text=f"{text}{f.raw}", rate_pct=f.value,
-                                     period_start=f.period_start, period_end=f.period_end, sentence=f.sentence))
+            out.append(
+                ProjectRecord(
+                    status=project_status(text),
+                    count_text=f"{text}{f.raw}",
+                    rate_pct=f.value,
+                    period_start=f.period_start,
+                    period_end=f.period_end,
+                    sentence=f.sentence,
+                )
+            )
     return out
 
 
@@ -193,7 +233,7 @@ def extract_projects_from_text(body: str, facts: list[IndicatorFact] | None = No
     out: list[ProjectRecord] = []
     paragraphs = [[m.group(0) for m in SENTENCE_RE.finditer(p) if m.group(0).strip()] for p in (body or "").split("\n")]
     for n, sentences in enumerate(paragraphs):
-        after = next((p[0] for p in paragraphs[n + 1:] if p), "")
+        after = next((p[0] for p in paragraphs[n + 1 :] if p), "")
         for i, s in enumerate(sentences):
             prev = sentences[i - 1] if i else ""
             if "项目" not in s and not ("项目" in prev and re.search(r"分别为|分别是|包括", s)):
@@ -212,8 +252,11 @@ def _merge(records: list[ProjectRecord], rec: ProjectRecord) -> None:
     key = _ORDINAL_PHASE_RE.sub("", name)
     for i, old in enumerate(records):
         if old.name is not None and (old.name == name or old.name.endswith(key) or key.endswith(old.name)):
-            gaps = {f.name: getattr(rec, f.name) for f in dataclasses.fields(rec)
-                    if getattr(old, f.name) is None and getattr(rec, f.name) is not None}
+            gaps = {
+                f.name: getattr(rec, f.name)
+                for f in dataclasses.fields(rec)
+                if getattr(old, f.name) is None and getattr(rec, f.name) is not None
+            }
             records[i] = dataclasses.replace(old, **gaps)
             return
     records.append(rec)

@@ -55,8 +55,14 @@ class IndicatorFact:
 
     def as_target(self) -> dict[str, Any]:
         """The fact as one of a policy's targets."""
-        return {"indicator_text": self.indicator_text, "value": self.value, "unit": self.unit, "raw": self.raw,
-                "sentence": self.sentence, "year": self.target_year}
+        return {
+            "indicator_text": self.indicator_text,
+            "value": self.value,
+            "unit": self.unit,
+            "raw": self.raw,
+            "sentence": self.sentence,
+            "year": self.target_year,
+        }
 
 
 CONTRACT_FIELDS = contract_fields(IndicatorFact)

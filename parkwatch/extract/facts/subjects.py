@@ -14,8 +14,10 @@ from parkwatch.extract.lexicon.verbs import DOWN_VERBS, FLAT_VERBS, NOT_ACTION_W
 _CHANGE_ALT = "|".join(sorted(UP_VERBS + DOWN_VERBS + FLAT_VERBS, key=len, reverse=True))
 # change verb at the end of the pre-text, optionally with 同比/环比 and a trailing 了/达/为
 _CHANGE_RE = re.compile(rf"(?P<cmp>同比|环比|比上年|比去年)?(?P<verb>{_CHANGE_ALT})(?P<tail>了|达到?|幅度为?|为)?$")
-_BENCH_RE = re.compile(r"(高于|低于|快于|慢于)(?:全国|全省|全市|全区|全盟|同期|同类)?[\u4e00-\u9fff]{0,6}?"
-                       r"(?:平均水平|平均增速|平均|均值|水平)?$")
+_BENCH_RE = re.compile(
+    r"(高于|低于|快于|慢于)(?:全国|全省|全市|全区|全盟|同期|同类)?[\u4e00-\u9fff]{0,6}?"
+    r"(?:平均水平|平均增速|平均|均值|水平)?$"
+)
 _TO_LEVEL_RE = re.compile(rf"(?:{_CHANGE_ALT})(?:到|至|为)$")  # 提高到 / 减为: a level, not a change
 _CMP_RE = re.compile(r"同比|环比")
 
@@ -31,7 +33,9 @@ _TRAIL_JUNK_RE = re.compile(
     r"增至|升至|降至|至|到|了|的|均|分别|总额为|总量为|规模为|规模|由过去的|由|从|过去的|稳定|保持在|保持|"
     r"\d+(?:\.\d+)?[大个类项批]+)+$"
 )
-_REL_RE = re.compile(r"(?:占(?!比|地|用|有)|相当于)(?P<of>[^占]*?)(?:的)?(?:比重|比例|份额|总量|总数)?(?:的)?(?:达到?|为|分别为)?$")
+_REL_RE = re.compile(
+    r"(?:占(?!比|地|用|有)|相当于)(?P<of>[^占]*?)(?:的)?(?:比重|比例|份额|总量|总数)?(?:的)?(?:达到?|为|分别为)?$"
+)
 _OF_RE = re.compile(r"(?P<verb>完成|超额完成|达到?|实现|为|是|占)(?P<of>[^完达实为是占]{1,30})的$")
 _PRENOMINAL_RE = re.compile("^(?:" + "|".join(sorted(set(PRENOMINAL_VERBS), key=len, reverse=True)) + ")+$")
 _POST_STOP_RE = re.compile(
@@ -74,7 +78,7 @@ def strip_park(s: str) -> str:
         prev = s
         m = LEADING_PARK_RE.match(s)
         if m and len(s) - m.end() >= 2:
-            s = s[m.end():]
+            s = s[m.end() :]
     return s
 
 
@@ -159,7 +163,7 @@ def _take_change(text: str, parse: SubjectParse) -> str:
         comparator = _CMP_RE.search(text)
         if comparator:
             parse.comparator = comparator.group(0)
-            text = text[: comparator.start()] + text[comparator.end():]
+            text = text[: comparator.start()] + text[comparator.end() :]
     return text
 
 
@@ -232,5 +236,5 @@ def split_items(s: str) -> list[str]:
     if len(items) == 2 and len(items[0]) <= 3 and len(items[1]) >= 8:
         m = _HEAD_WORDS_RE.search(items[1], 1)
         if m and not _HEAD_WORDS_RE.search(items[0]):
-            items[0] = items[0] + items[1][m.start():]
+            items[0] = items[0] + items[1][m.start() :]
     return items

@@ -24,7 +24,8 @@ SENTENCE_RE = re.compile(r"[^。!?！？]+[。!?！？]?")
 # a park named in text: a 2–4 character place name right after a delimiter, then the zone kind
 PARK_MENTION_RE = re.compile(
     r"(?:^|[,，。;；、:：\s\"“”（(与和及在的为])([\u4e00-\u9fff]{2,4}?)"
-    r"(高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|工业园区)")
+    r"(高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|工业园区)"
+)
 # characters that mark a common phrase rather than a place name (每个开发区, 支持开发区, 一季度高新区)
 NOT_A_PLACE_RE = re.compile(r"[每支组推促加引建设年月季度全各该本我两多等级和与及的在为对向从到由其中入进省国市县区]")
 # a park name (新乡高新区, 高新区、示范区, 全区 …) at the start of a subject
@@ -50,4 +51,5 @@ DOCUMENT_FILE_RE = re.compile(rf"\.(?:{'|'.join(DOCUMENT_EXTENSIONS)})$", re.IGN
 ATTACHMENT_FILE_RE = re.compile(rf"\.(?:{'|'.join(ATTACHMENT_EXTENSIONS)})(?:$|[?#])", re.IGNORECASE)
 # a cheap first test that an HTML text links a document at all (a file name or a download endpoint)
 ATTACHMENT_HINT_RE = re.compile(
-    rf"\.(?:{'|'.join(DOCUMENT_EXTENSIONS)})\b|down(?:load)?file|download\.|DownloadAttach", re.IGNORECASE)
+    rf"\.(?:{'|'.join(DOCUMENT_EXTENSIONS)})\b|down(?:load)?file|download\.|DownloadAttach", re.IGNORECASE
+)

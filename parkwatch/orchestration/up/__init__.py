@@ -31,7 +31,26 @@ from parkwatch.orchestration.up.secrets import (
 )
 from parkwatch.orchestration.up.standalone import LOOPBACK, standalone_env, start_standalone, stop_standalone
 
-__all__ = ["ADMIN_USER", "AUTH_MANAGER", "LOOPBACK", "PASSWORDS_FILE", "SECRETS_FILE", "SECRET_ENV", "Api",
-           "PortalClock", "UpError", "admin_credentials", "daily_crawl_run", "deployment_secrets", "ensure_pools",
-           "healthy", "security_env", "standalone_env", "start_standalone", "stop_standalone",
-           "sync_cfg_fernet_key", "wait_healthy", "wait_run"]
+__all__ = [
+    "ADMIN_USER",
+    "AUTH_MANAGER",
+    "LOOPBACK",
+    "PASSWORDS_FILE",
+    "SECRETS_FILE",
+    "SECRET_ENV",
+    "Api",
+    "PortalClock",
+    "UpError",
+    "admin_credentials",
+    "daily_crawl_run",
+    "deployment_secrets",
+    "ensure_pools",
+    "healthy",
+    "security_env",
+    "standalone_env",
+    "start_standalone",
+    "stop_standalone",
+    "sync_cfg_fernet_key",
+    "wait_healthy",
+    "wait_run",
+]

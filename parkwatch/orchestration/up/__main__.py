@@ -6,6 +6,7 @@
 :func:`start` brings everything up, then :func:`check` runs the daily crawl once or
 :func:`serve_forever` waits for Ctrl-C; :func:`shutdown` stops whatever was started.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,13 +58,17 @@ class Running:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m parkwatch.orchestration.up", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--host", default=config.airflow_host(),
-                        help="address the Airflow API/UI binds (default 127.0.0.1; 0.0.0.0 exposes it)")
+    parser.add_argument(
+        "--host",
+        default=config.airflow_host(),
+        help="address the Airflow API/UI binds (default 127.0.0.1; 0.0.0.0 exposes it)",
+    )
     parser.add_argument("--port", type=int, default=config.airflow_port(), help="Airflow API/UI port (default 8080)")
     parser.add_argument("--portal-port", type=int, default=config.portal_port())
     parser.add_argument("--timeout", type=float, default=HEALTH_BUDGET_S, help="seconds to become healthy")
-    parser.add_argument("--check", action="store_true",
-                        help="once healthy, run the daily crawl for today, wait for it, then stop")
+    parser.add_argument(
+        "--check", action="store_true", help="once healthy, run the daily crawl for today, wait for it, then stop"
+    )
     parser.add_argument("--run-timeout", type=float, default=900, help="seconds for the --check crawl run")
     return parser.parse_args(argv)
 
@@ -74,8 +79,11 @@ def start(args: argparse.Namespace, session: Session) -> Running:
     home = Path(env["AIRFLOW_HOME"])
     user, password, new_password = admin_credentials(home)
     if args.host not in LOOPBACK:
-        log.warning("the Airflow API/UI listens on %s: anyone who reaches it can try the login "
-                    "(SimpleAuthManager, no TLS); prefer 127.0.0.1 and an SSH tunnel", args.host)
+        log.warning(
+            "the Airflow API/UI listens on %s: anyone who reaches it can try the login "
+            "(SimpleAuthManager, no TLS); prefer 127.0.0.1 and an SSH tunnel",
+            args.host,
+        )
     dbt_parse()  # the manifest Cosmos renders the transform DAG from
     proc = session.proc = start_standalone(env, home / "standalone.log")  # migrates the metadata DB itself
     api = Api(f"http://localhost:{args.port}")
@@ -87,8 +95,11 @@ def start(args: argparse.Namespace, session: Session) -> Running:
     running = Running(proc=proc, api=api, home=home, healthy_after=time.monotonic() - session.started)
     print(f"Airflow healthy after {running.healthy_after:.1f}s ({seconds:.1f}s after start of the API)", flush=True)
     # the one secret shown: the login, on the terminal only, when it was just generated
-    login = (f"{user} / {password}  (generated now, kept in {home / PASSWORDS_FILE})" if new_password
-             else f"{user}, password in {home / PASSWORDS_FILE}")
+    login = (
+        f"{user} / {password}  (generated now, kept in {home / PASSWORDS_FILE})"
+        if new_password
+        else f"{user}, password in {home / PASSWORDS_FILE}"
+    )
     print(f"Airflow UI   http://localhost:{args.port}/  login: {login}", flush=True)
     print(f"Airflow log  {home / 'standalone.log'}", flush=True)
     return running
@@ -101,8 +112,11 @@ def check(args: argparse.Namespace, session: Session, running: Running) -> int:
     run_id, run_type = daily_crawl_run(running.api)
     print(f"waiting for parkwatch_crawl run {run_id} ({run_type}) …", flush=True)
     run = wait_run(running.api, "parkwatch_crawl", run_id, args.run_timeout)
-    print(f"parkwatch_crawl run {run_id} ({run_type}, logical date {run.get('logical_date')}): "
-          f"{run['state']} ({time.monotonic() - session.started:.0f}s since start)", flush=True)
+    print(
+        f"parkwatch_crawl run {run_id} ({run_type}, logical date {run.get('logical_date')}): "
+        f"{run['state']} ({time.monotonic() - session.started:.0f}s since start)",
+        flush=True,
+    )
     return 0 if run["state"] == "success" else 1
 
 
@@ -111,8 +125,9 @@ def serve_forever(running: Running, stop: threading.Event) -> int:
     print("Ctrl-C stops Airflow and the portal.", flush=True)
     while not stop.is_set():
         if running.proc.poll() is not None:
-            raise UpError(f"airflow standalone exited with {running.proc.returncode}; "
-                          f"see {running.home / 'standalone.log'}")
+            raise UpError(
+                f"airflow standalone exited with {running.proc.returncode}; see {running.home / 'standalone.log'}"
+            )
         stop.wait(1)
     return 0
 
@@ -132,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     today = pendulum.now(TIMEZONE).to_date_string()
     session = Session(clock=PortalClock(args.portal_port, today).start(), started=started)
-    print(f"demo portal on http://127.0.0.1:{session.clock.port}/ (clock {today}, follows the crawl's logical date)",
-          flush=True)
+    print(
+        f"demo portal on http://127.0.0.1:{session.clock.port}/ (clock {today}, follows the crawl's logical date)",
+        flush=True,
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -1,5 +1,6 @@
 """Airflow's REST API on loopback: a small client, and the questions ``make up`` asks through it
 (is it healthy, the pools, the daily crawl run and its end)."""
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,9 @@ def healthy(h: dict | None, components: tuple[str, ...] = COMPONENTS) -> bool:
     return all((h.get(p) or {}).get("status") == "healthy" for p in components)
 
 
-def wait_healthy(api: Api, timeout: float, proc: subprocess.Popen | None = None,
-                 components: tuple[str, ...] = COMPONENTS) -> float:
+def wait_healthy(
+    api: Api, timeout: float, proc: subprocess.Popen | None = None, components: tuple[str, ...] = COMPONENTS
+) -> float:
     """Seconds until the API reports the components healthy and the UI answers."""
     started = time.monotonic()
     last = None

@@ -1,6 +1,7 @@
 """The demo portal's clock under ``make up``: it follows the logical date of the crawl run in
 progress. A follower thread asks the REST API for the queued or running ``parkwatch_crawl`` run
 and restarts the portal (same port, so the same URLs) on that date."""
+
 from __future__ import annotations
 
 import logging

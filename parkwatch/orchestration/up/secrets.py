@@ -6,6 +6,7 @@ in ``parkwatch_secrets.json``) are generated, written with mode 0600 inside a 07
 reused on every later start. They reach Airflow only through its environment, and a value already
 set in the environment wins.
 """
+
 from __future__ import annotations
 
 import configparser
@@ -26,9 +27,9 @@ SECRETS_FILE = "parkwatch_secrets.json"
 PRIVATE = 0o600  # secret files, from their first byte
 # the per-deployment keys: name in parkwatch_secrets.json -> the Airflow setting it feeds
 SECRET_ENV = {
-    "fernet_key": "AIRFLOW__CORE__FERNET_KEY",        # encrypts connections and variables in the metadata DB
-    "jwt_secret": "AIRFLOW__API_AUTH__JWT_SECRET",    # signs the UI/API and task (execution API) tokens
-    "api_secret_key": "AIRFLOW__API__SECRET_KEY",     # signs sessions and the log servers' tokens
+    "fernet_key": "AIRFLOW__CORE__FERNET_KEY",  # encrypts connections and variables in the metadata DB
+    "jwt_secret": "AIRFLOW__API_AUTH__JWT_SECRET",  # signs the UI/API and task (execution API) tokens
+    "api_secret_key": "AIRFLOW__API__SECRET_KEY",  # signs sessions and the log servers' tokens
 }
 
 
@@ -65,8 +66,11 @@ def generate_secrets() -> dict[str, str]:
     """Fresh random values for every key in :data:`SECRET_ENV`."""
     from cryptography.fernet import Fernet
 
-    return {"fernet_key": Fernet.generate_key().decode(), "jwt_secret": secrets.token_urlsafe(48),
-            "api_secret_key": secrets.token_urlsafe(32)}
+    return {
+        "fernet_key": Fernet.generate_key().decode(),
+        "jwt_secret": secrets.token_urlsafe(48),
+        "api_secret_key": secrets.token_urlsafe(32),
+    }
 
 
 def deployment_secrets(airflow_home: Path) -> dict[str, str]:

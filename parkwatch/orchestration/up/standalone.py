@@ -5,6 +5,7 @@ Airflow's metadata DB, logs and secrets live under ``$PARKWATCH_HOME/airflow`` (
 Stopping sends SIGINT to standalone (it stops its components), then SIGTERM/SIGKILL to its
 process group, so nothing it started outlives ``make up``.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,27 +25,35 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def standalone_env(api_port: int, portal_port: int, host: str = "127.0.0.1") -> dict[str, str]:
     venv_bin = str(Path(sys.executable).parent)
     airflow_home = private_dir(config.home() / "airflow")
-    return airflow_env({
-        "PATH": venv_bin + os.pathsep + os.environ.get("PATH", ""),  # standalone runs `airflow` from PATH
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-        **security_env(airflow_home),
-        "AIRFLOW__API__HOST": host,
-        "AIRFLOW__API__PORT": str(api_port),
-        "AIRFLOW__API__WORKERS": "1",  # one API process is plenty for one user, and starts fastest
-        "AIRFLOW__API__BASE_URL": f"http://localhost:{api_port}",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{api_port}/execution/",
-        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
-        "PARKWATCH_PORTAL_PORT": str(portal_port),
-    })
+    return airflow_env(
+        {
+            "PATH": venv_bin + os.pathsep + os.environ.get("PATH", ""),  # standalone runs `airflow` from PATH
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            **security_env(airflow_home),
+            "AIRFLOW__API__HOST": host,
+            "AIRFLOW__API__PORT": str(api_port),
+            "AIRFLOW__API__WORKERS": "1",  # one API process is plenty for one user, and starts fastest
+            "AIRFLOW__API__BASE_URL": f"http://localhost:{api_port}",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{api_port}/execution/",
+            "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+            "PARKWATCH_PORTAL_PORT": str(portal_port),
+        }
+    )
 
 
 def start_standalone(env: dict, log_path: Path) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     fh = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")  # closed when we exit
     os.chmod(log_path, 0o600)  # task and component logs can quote connection details
-    return subprocess.Popen([str(Path(sys.executable).with_name("airflow")), "standalone"], env=env,
-                            stdout=fh, stderr=subprocess.STDOUT, cwd=config.PROJECT_ROOT, start_new_session=True)
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("airflow")), "standalone"],
+        env=env,
+        stdout=fh,
+        stderr=subprocess.STDOUT,
+        cwd=config.PROJECT_ROOT,
+        start_new_session=True,
+    )
 
 
 def _group_alive(pgid: int) -> bool:

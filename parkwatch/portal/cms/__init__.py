@@ -13,7 +13,14 @@ from .newsportal import NewsPortalSite
 from .trs import TrsSite
 from .vsb import VsbSite
 
-FAMILIES: dict[str, type[Site]] = {"trs": TrsSite, "generic": GenericSite, "hanweb": HanwebSite, "vsb": VsbSite, "newsportal": NewsPortalSite, "faulty": FaultySite}
+FAMILIES: dict[str, type[Site]] = {
+    "trs": TrsSite,
+    "generic": GenericSite,
+    "hanweb": HanwebSite,
+    "vsb": VsbSite,
+    "newsportal": NewsPortalSite,
+    "faulty": FaultySite,
+}
 
 
 def build_site(content: SiteContent, base_url: str, today: dt.date | None) -> Site:

@@ -68,15 +68,25 @@ def conditional(req: Request, resp: Response) -> Response:
         except (TypeError, ValueError):
             fresh = False
     if fresh and req.method in ("GET", "HEAD"):
-        return Response(status=304, body=b"", content_type=resp.content_type,
-                        headers={k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")})
-    return Response(status=resp.status, body=resp.body, content_type=resp.content_type, headers=headers,
-                    delay=resp.delay, declared_length=resp.declared_length)
+        return Response(
+            status=304,
+            body=b"",
+            content_type=resp.content_type,
+            headers={k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")},
+        )
+    return Response(
+        status=resp.status,
+        body=resp.body,
+        content_type=resp.content_type,
+        headers=headers,
+        delay=resp.delay,
+        declared_length=resp.declared_length,
+    )
 
 
 def http_date(article: Article) -> str:
     when = dt.datetime.fromisoformat(article.modified or article.published).replace(tzinfo=CST)
-    return format_datetime(when.astimezone(dt.timezone.utc), usegmt=True)
+    return format_datetime(when.astimezone(dt.UTC), usegmt=True)
 
 
 class Site:

@@ -131,7 +131,7 @@ class FaultySite(GenericSite):
         r = self.routes
         ok_page = self.html(
             '<!DOCTYPE html><html><head><meta charset="utf-8"><title>经开区政务服务事项清单</title></head>'
-            "<body><h1>经开区政务服务事项清单</h1><div class=\"article-info\">发布日期:2024年08月02日　来源:金河经开区行政审批局</div>"
+            '<body><h1>经开区政务服务事项清单</h1><div class="article-info">发布日期:2024年08月02日　来源:金河经开区行政审批局</div>'
             "<p>经开区公布政务服务事项486项,其中即办件213项、承诺件273项。</p></body></html>"
         )
 
@@ -157,7 +157,7 @@ class FaultySite(GenericSite):
 
         @functools.lru_cache(maxsize=1)
         def huge_body() -> bytes:
-            row = "<tr><td>2019年</td><td>规上工业总产值</td><td>245.31亿元</td></tr>\n".encode("utf-8")
+            row = "<tr><td>2019年</td><td>规上工业总产值</td><td>245.31亿元</td></tr>\n".encode()
             head = b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>statistics</title></head><body><table>\n'
             return head + row * (10 * 1024 * 1024 // len(row) + 1) + b"</table></body></html>"
 

@@ -30,12 +30,8 @@ class GenericSite(Site):
 
     def frame(self, title: str, main: str, here: str = "") -> str:
         c = self.content
-        menu = "".join(
-            f'<li><a href="/{col.slug}/list.html">{esc(col.name)}</a></li>' for col in c.columns
-        )
-        links = " | ".join(
-            f'<a href="{esc(href)}" target="_blank">{esc(text)}</a>' for text, href in c.related_links
-        )
+        menu = "".join(f'<li><a href="/{col.slug}/list.html">{esc(col.name)}</a></li>' for col in c.columns)
+        links = " | ".join(f'<a href="{esc(href)}" target="_blank">{esc(text)}</a>' for text, href in c.related_links)
         where = f'<div class="where">当前位置:<a href="/">网站首页</a> &raquo; {esc(here)}</div>' if here else ""
         return f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -98,20 +94,21 @@ class GenericSite(Site):
 <ul class="newslist">
 {lis}
 </ul>
-<div class="pager">{' '.join(nav)}</div>"""
+<div class="pager">{" ".join(nav)}</div>"""
         return self.frame(f"{col.name} - {self.content.name}", main, here=col.name)
 
     def meta_table(self, a: Article) -> str:
         if not a.meta:
             return ""
-        rows = "".join(f"<tr><td class=\"k\">{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in a.meta)
-        return f'<table class="gkxx" border="1">\n<tr><td class="k">名称</td><td>{esc(a.title)}</td></tr>{rows}\n</table>'
+        rows = "".join(f'<tr><td class="k">{esc(k)}</td><td>{esc(v)}</td></tr>' for k, v in a.meta)
+        return (
+            f'<table class="gkxx" border="1">\n<tr><td class="k">名称</td><td>{esc(a.title)}</td></tr>{rows}\n</table>'
+        )
 
     def article_page(self, a: Article) -> str:
         col = self.content.column(a.column)
         atts = "".join(
-            f'<p>附件:<a href="{self.attachment_path(a, att.name)}">{esc(att.title)}</a></p>'
-            for att in a.attachments
+            f'<p>附件:<a href="{self.attachment_path(a, att.name)}">{esc(att.title)}</a></p>' for att in a.attachments
         )
         author = f"　作者:{esc(a.author)}" if a.author else ""
         main = f"""{self.meta_table(a)}
@@ -131,16 +128,15 @@ class GenericSite(Site):
         home = self.html(self.home())
         r["/"] = r["/index.html"] = home
         if self.content.intro:
-            about = f'<h2 class="coltitle">园区概况</h2><div class="article-body"><p>{esc(self.content.intro)}</p></div>'
+            about = (
+                f'<h2 class="coltitle">园区概况</h2><div class="article-body"><p>{esc(self.content.intro)}</p></div>'
+            )
             r["/about.html"] = self.html(self.frame(f"园区概况 - {self.content.name}", about, here="园区概况"))
         r["/static/style.css"] = Response(body=b"body{font-size:14px}", content_type="text/css")
         for col in self.content.columns:
             items = self.articles(col)
             pages = self.pages_of(items)
-            rendered = [
-                self.html(self.column_page(col, n + 1, p, len(pages), len(items)))
-                for n, p in enumerate(pages)
-            ]
+            rendered = [self.html(self.column_page(col, n + 1, p, len(pages), len(items))) for n, p in enumerate(pages)]
             r[f"/{col.slug}/list.html"] = self._lister(rendered)
         for a in self.articles():
             r[self.article_path(a)] = self.lazy_article(a)

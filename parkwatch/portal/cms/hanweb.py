@@ -57,15 +57,10 @@ class HanwebSite(Site):
     def frame(self, title: str, main: str, column: Column | None = None, meta: str = "") -> str:
         c = self.content
         nav = "".join(
-            f'<li><a href="{self.list_path(col)}" target="_self">{esc(col.name)}</a></li>'
-            for col in c.columns
+            f'<li><a href="{self.list_path(col)}" target="_self">{esc(col.name)}</a></li>' for col in c.columns
         )
-        here = (
-            f' &gt; <a href="{self.list_path(column)}">{esc(column.name)}</a>' if column else ""
-        )
-        links = "".join(
-            f'<option value="{esc(h)}">{esc(t)}</option>' for t, h in c.related_links
-        )
+        here = f' &gt; <a href="{self.list_path(column)}">{esc(column.name)}</a>' if column else ""
+        links = "".join(f'<option value="{esc(h)}">{esc(t)}</option>' for t, h in c.related_links)
         return f"""<!DOCTYPE html>
 <html>
 <head>
@@ -141,10 +136,8 @@ $(document).ready(function() {{
     def meta_table(self, a: Article) -> str:
         if not a.meta:
             return ""
-        cells = [f"<td class=\"k\">{esc(k)}</td><td>{esc(v)}</td>" for k, v in a.meta]
-        rows = [
-            "<tr>" + "".join(cells[i : i + 2]) + "</tr>" for i in range(0, len(cells), 2)
-        ]
+        cells = [f'<td class="k">{esc(k)}</td><td>{esc(v)}</td>' for k, v in a.meta]
+        rows = ["<tr>" + "".join(cells[i : i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
         return (
             '<div class="xxgk-head"><table class="xxgk_table" width="100%">\n'
             f'<tr><td class="k">名　　称</td><td colspan="3">{esc(a.title)}</td></tr>\n'
@@ -203,9 +196,7 @@ $(document).ready(function() {{
         end = max(start, num("endrecord", start + perpage * GROUP_SIZE - 1))
         items = self.articles(col)
         total = len(items)
-        records = "\n".join(
-            f"<record><![CDATA[\n{self.li(a)}\n]]></record>" for a in items[start - 1 : end]
-        )
+        records = "\n".join(f"<record><![CDATA[\n{self.li(a)}\n]]></record>" for a in items[start - 1 : end])
         nextgroup = (
             f'<a href="{PROXY}?page=1&appid=1&webid={WEBID}&path=/&columnid={columnid}'
             f'&unitid={self.unitid(col)}&webname={quote(self.content.name)}&permissiontype=0"></a>'
@@ -228,9 +219,7 @@ $(document).ready(function() {{
             for att in a.attachments:
                 if att.name == name:
                     resp = self.attachment_response(a, att)
-                    resp.headers["Content-Disposition"] = (
-                        f"attachment; filename*=UTF-8''{quote(att.title)}"
-                    )
+                    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(att.title)}"
                     return resp
         return self.not_found()
 
@@ -240,7 +229,9 @@ $(document).ready(function() {{
         r["/"] = r["/index.html"] = home
         r[PROXY] = self.proxy
         r["/module/download/downfile.jsp"] = self.download
-        r["/module/jslib/jquery/jpage/jquery.page.min.js"] = Response(body=JPAGE_JS, content_type="application/javascript")
+        r["/module/jslib/jquery/jpage/jquery.page.min.js"] = Response(
+            body=JPAGE_JS, content_type="application/javascript"
+        )
         for col in self.content.columns:
             page = self.html(self.column_page(col))
             r[self.list_path(col)] = page

@@ -42,11 +42,7 @@ class NewsPortalSite(Site):
         if mode not in MODES:
             raise ValueError(f"unknown charset mode {mode!r}")
         declared = {"": "gbk", "header": None, "wrong-utf8": "utf-8", "gb2312": "gb2312"}[mode]
-        meta = (
-            f'<meta http-equiv="Content-Type" content="text/html; charset={declared}" />\n'
-            if declared
-            else ""
-        )
+        meta = f'<meta http-equiv="Content-Type" content="text/html; charset={declared}" />\n' if declared else ""
         body = text.replace("<!--CHARSET-->\n", meta).encode("gbk")
         headers = {"Last-Modified": http_date(article)} if article else {}
         ctype = "text/html; charset=GBK" if mode == "header" else "text/html"
@@ -55,9 +51,7 @@ class NewsPortalSite(Site):
     def frame(self, title: str, main: str, here: str = "") -> str:
         c = self.content
         nav = "".join(f'<a href="{self.list_path(col)}">{esc(col.name)}</a>' for col in c.columns)
-        hot = "".join(
-            f'<li><a href="{self.article_path(a)}">{esc(a.title)}</a></li>' for a in self.articles()[:6]
-        )
+        hot = "".join(f'<li><a href="{self.article_path(a)}">{esc(a.title)}</a></li>' for a in self.articles()[:6])
         crumb = f'<div class="crumb"><a href="/">{esc(c.name)}</a> &gt; {here}</div>' if here else ""
         return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml">
@@ -113,7 +107,7 @@ class NewsPortalSite(Site):
 <ul class="list">
 {lis}
 </ul>
-<div class="pages">{' '.join(links)}</div>"""
+<div class="pages">{" ".join(links)}</div>"""
         return self.frame(f"{col.name}_{self.content.name}", main, here=esc(col.name))
 
     @staticmethod
@@ -144,7 +138,11 @@ class NewsPortalSite(Site):
 <div class="share">分享到:<a href="javascript:void(0)">微信</a> <a href="javascript:void(0)">微博</a></div>
 </div>
 {related}"""
-        return self.frame(f"{a.title}_{self.content.name}", main, here=f'<a href="{self.list_path(col)}">{esc(col.name)}</a> &gt; 正文')
+        return self.frame(
+            f"{a.title}_{self.content.name}",
+            main,
+            here=f'<a href="{self.list_path(col)}">{esc(col.name)}</a> &gt; 正文',
+        )
 
     def render_article(self, a: Article) -> Response:
         return self.page(self.article_page(a), a.charset_mode, a)

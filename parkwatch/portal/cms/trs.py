@@ -59,16 +59,12 @@ class TrsSite(Site):
     # ---------------------------------------------------------------- frame
     def frame(self, title: str, main: str, crumbs: list[tuple[str, str | None]], meta: str = "") -> str:
         c = self.content
-        nav = "".join(
-            f'<a href="/{col.slug}/" target="_self">{esc(col.name)}</a>' for col in c.columns
-        )
+        nav = "".join(f'<a href="/{col.slug}/" target="_self">{esc(col.name)}</a>' for col in c.columns)
         crumb = " &gt; ".join(
-            f'<a href="{esc(href)}">{esc(text)}</a>' if href else f"<span>{esc(text)}</span>"
-            for text, href in crumbs
+            f'<a href="{esc(href)}">{esc(text)}</a>' if href else f"<span>{esc(text)}</span>" for text, href in crumbs
         )
         links = "".join(
-            f'<li><a href="{esc(href)}" target="_blank">{esc(text)}</a></li>'
-            for text, href in c.related_links
+            f'<li><a href="{esc(href)}" target="_blank">{esc(text)}</a></li>' for text, href in c.related_links
         )
         return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml">
@@ -140,9 +136,7 @@ var countPage = {count}//共多少页
 createPageHTML(countPage, currentPage, "index", "html");
 </script>
 </div>"""
-        return self.frame(
-            f"{col.name}_{self.content.name}", main, [("首页", "../"), (col.name, None)]
-        )
+        return self.frame(f"{col.name}_{self.content.name}", main, [("首页", "../"), (col.name, None)])
 
     def meta_table(self, a: Article) -> str:
         if not a.meta:
@@ -161,10 +155,14 @@ createPageHTML(countPage, currentPage, "index", "html");
         col = self.content.column(a.column)
         atts = ""
         if a.attachments:
-            atts = '<div class="fujian"><p>附件:</p><ul>' + "".join(
-                f'<li><a href="./{esc(att.name)}" OLDSRC="/protect/{esc(att.name)}" target="_blank">{esc(att.title)}</a></li>'
-                for att in a.attachments
-            ) + "</ul></div>"
+            atts = (
+                '<div class="fujian"><p>附件:</p><ul>'
+                + "".join(
+                    f'<li><a href="./{esc(att.name)}" OLDSRC="/protect/{esc(att.name)}" target="_blank">{esc(att.title)}</a></li>'
+                    for att in a.attachments
+                )
+                + "</ul></div>"
+            )
         author = f"<span>作者:{esc(a.author)}</span>" if a.author else ""
         main = f"""{self.meta_table(a)}
 <div class="article">

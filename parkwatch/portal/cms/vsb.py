@@ -44,12 +44,8 @@ class VsbSite(Site):
 
     def frame(self, title: str, main: str, here: str = "") -> str:
         c = self.content
-        nav = "".join(
-            f'<li><a href="/{col.slug}.htm">{esc(col.name)}</a></li>' for col in c.columns
-        )
-        crumb = (
-            f'<div class="dqwz">当前位置: <a href="/index.htm">首页</a> &gt;&gt; {here}</div>' if here else ""
-        )
+        nav = "".join(f'<li><a href="/{col.slug}.htm">{esc(col.name)}</a></li>' for col in c.columns)
+        crumb = f'<div class="dqwz">当前位置: <a href="/index.htm">首页</a> &gt;&gt; {here}</div>' if here else ""
         links = "".join(f'<a href="{esc(h)}" target="_blank">{esc(t)}</a>' for t, h in c.related_links)
         return f"""<!DOCTYPE html>
 <html><head>
@@ -120,7 +116,7 @@ class VsbSite(Site):
 <ul>
 {lis}
 </ul>
-<div class="pb_sys_common pb_sys_normal pb_sys_style1"><span class="p_pages">{''.join(bar)}</span></div>
+<div class="pb_sys_common pb_sys_normal pb_sys_style1"><span class="p_pages">{"".join(bar)}</span></div>
 </div>"""
         return self.frame(f"{col.name}-{self.content.name}", main, here=esc(col.name))
 
@@ -134,11 +130,15 @@ class VsbSite(Site):
         col = self.content.column(a.column)
         atts = ""
         if a.attachments:
-            atts = "<ul style=\"list-style-type:none;\">" + "".join(
-                f'<li>附件【<a href="{esc(self.attachment_path(att))}" target="_blank">{esc(att.title)}</a>】'
-                f'已下载<span id="nattach{wbfileid(att)}"><script language="javascript">getClickTimes({wbfileid(att)},{OWNER},"wbnewsfile","attach")</script></span>次</li>'
-                for att in a.attachments
-            ) + "</ul>"
+            atts = (
+                '<ul style="list-style-type:none;">'
+                + "".join(
+                    f'<li>附件【<a href="{esc(self.attachment_path(att))}" target="_blank">{esc(att.title)}</a>】'
+                    f'已下载<span id="nattach{wbfileid(att)}"><script language="javascript">getClickTimes({wbfileid(att)},{OWNER},"wbnewsfile","attach")</script></span>次</li>'
+                    for att in a.attachments
+                )
+                + "</ul>"
+            )
         author = esc(a.author) if a.author else ""
         main = f"""<form name="_newscontent_fromname">
 {self.meta_table(a)}
@@ -151,7 +151,8 @@ class VsbSite(Site):
 {atts}
 </form>"""
         return self.frame(
-            f"{a.title}-{self.content.name}", main,
+            f"{a.title}-{self.content.name}",
+            main,
             here=f'<a href="../../{col.slug}.htm">{esc(col.name)}</a> &gt;&gt; 正文',
         )
 

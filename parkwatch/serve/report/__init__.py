@@ -10,10 +10,11 @@ parkwatch.common.files (temporary name, fsync, rename), so a browser never loads
     from parkwatch.serve.report import generate_report
     generate_report()            # → {"report": ".../report/index.html", "seconds": …}
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 from parkwatch import config
@@ -33,7 +34,7 @@ def generate_report(db: Path | None = None, out: Path | None = None) -> dict:
     db = Path(db or config.publish_db())
     out = Path(out or report_path())
     data = load(db)
-    html = render(data, datetime.now(timezone.utc), str(db))
+    html = render(data, datetime.now(UTC), str(db))
     atomic_write_text(out, html)
     return {
         "report": str(out),

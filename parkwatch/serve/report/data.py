@@ -5,6 +5,7 @@ stage), so the page describes one publish: :func:`_query_snapshot` reads it into
 :class:`Snapshot`, then :func:`_park_view` assembles each park's section. Nothing here formats
 HTML; render.py does.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,13 @@ from parkwatch import config
 from parkwatch.publish.marts import MARTS, open_published, published_marts, snapshot_info
 
 MEASURE_ORDER = ["amount", "count", "growth_pct", "share_pct", "pp_change"]
-MEASURE_LABELS = {"amount": "总量", "count": "数量", "growth_pct": "同比增速", "share_pct": "占比",
-                  "pp_change": "增速变化"}
+MEASURE_LABELS = {
+    "amount": "总量",
+    "count": "数量",
+    "growth_pct": "同比增速",
+    "share_pct": "占比",
+    "pp_change": "增速变化",
+}
 FLAG_LABELS = {
     "parts_exceed_total": "分项之和超过总数",
     "shares_do_not_sum_to_100": "占比之和不为100%",
@@ -83,7 +89,14 @@ def period_label(start: date | None, end: date | None) -> str:
     return f"{start.isoformat()} 至 {end.isoformat()}"
 
 
-KIND_LABELS = {"ytd": "年初累计", "month": "单月", "quarter": "单季", "point": "时点", "span": "其他期间", "none": "未注明"}
+KIND_LABELS = {
+    "ytd": "年初累计",
+    "month": "单月",
+    "quarter": "单季",
+    "point": "时点",
+    "span": "其他期间",
+    "none": "未注明",
+}
 
 
 def count_word(raws: list[str]) -> str:
@@ -133,78 +146,107 @@ class Snapshot:
     """The rows of one published snapshot the page is built from."""
 
     published_at: str | None
-    validation: dict | None       # the validation the snapshot passed (its publish_log)
-    counts: dict[str, int]        # rows per published mart
+    validation: dict | None  # the validation the snapshot passed (its publish_log)
+    counts: dict[str, int]  # rows per published mart
     parks: list[dict]
-    docs: dict[str, dict]         # doc_id → site, title, date, url
-    best: list[dict]              # indicators_best joined to the fact it comes from
-    fact_stats: dict[str, dict]   # park_id → facts, documents, flagged, unmapped, latest_published
+    docs: dict[str, dict]  # doc_id → site, title, date, url
+    best: list[dict]  # indicators_best joined to the fact it comes from
+    fact_stats: dict[str, dict]  # park_id → facts, documents, flagged, unmapped, latest_published
     projects: list[dict]
-    policies: list[dict]          # each with its "targets"
-    review: list[dict]            # the first MAX_REVIEW_ROWS of the review queue
+    policies: list[dict]  # each with its "targets"
+    review: list[dict]  # the first MAX_REVIEW_ROWS of the review queue
     review_by_flag: dict[str, int]
-    crawl: list[dict]             # the latest run per site
-    unattributed: int             # facts no park was found for
+    crawl: list[dict]  # the latest run per site
+    unattributed: int  # facts no park was found for
 
 
 def _query_indicators(con) -> tuple[list[dict], dict[str, dict]]:
     """The best figure per indicator (with its source fact) and the fact statistics per park."""
-    best = _rows(con, """
+    best = _rows(
+        con,
+        """
         select b.park_id, b.indicator_key, b.indicator_code, b.indicator_text, b.measure, b.unit,
                b.period_start, b.period_end, b.value, b.sources_agreeing, b.sources_conflicting,
                b.conflicting_values, b.fact_id, b.url, b.published_date,
                i.raw, i.approx, i.sentence, i.doc_id, i.quality_flags
         from marts.indicators_best b left join marts.indicators i using (fact_id)
-        order by b.park_id, b.indicator_key, b.measure, b.period_end""")
-    fact_stats = {r["park_id"]: r for r in _rows(con, """
+        order by b.park_id, b.indicator_key, b.measure, b.period_end""",
+    )
+    fact_stats = {
+        r["park_id"]: r
+        for r in _rows(
+            con,
+            """
         select park_id, count(*) as facts, count(distinct doc_id) as documents,
                count(*) filter (where len(quality_flags) > 0) as flagged,
                count(*) filter (where indicator_code is null) as unmapped,
                max(published_date) as latest_published
-        from marts.indicators group by park_id""")}
+        from marts.indicators group by park_id""",
+        )
+    }
     return best, fact_stats
 
 
 def _query_policies(con, present: set[str]) -> list[dict]:
     """Policies, each with its targets (from policy_targets, else from the policy's targets_json)."""
-    policies = _rows(con, """
+    policies = _rows(
+        con,
+        """
         select doc_id, park_id, title, doc_number, issuer, written_date, published_date, validity, level,
                targets_json, url
-        from marts.policies order by park_id, published_date desc nulls last, title""")
+        from marts.policies order by park_id, published_date desc nulls last, title""",
+    )
     targets = defaultdict(list)
     if "policy_targets" in present:
-        for t in _rows(con, """select doc_id, target_year, indicator_code, indicator_text, value, unit, raw, sentence
-                               from marts.policy_targets order by doc_id, target_year nulls last, indicator_text"""):
+        for t in _rows(
+            con,
+            """select doc_id, target_year, indicator_code, indicator_text, value, unit, raw, sentence
+                               from marts.policy_targets order by doc_id, target_year nulls last, indicator_text""",
+        ):
             targets[t["doc_id"]].append(t)
     for p in policies:
         p["targets"] = targets.get(p["doc_id"]) or [
-            {"target_year": t.get("year") or t.get("target_year"), "indicator_text": t.get("indicator_text"),
-             "raw": t.get("raw"), "value": t.get("value"), "unit": t.get("unit")}
-            for t in _json_list(p.pop("targets_json", None)) if isinstance(t, dict)]
+            {
+                "target_year": t.get("year") or t.get("target_year"),
+                "indicator_text": t.get("indicator_text"),
+                "raw": t.get("raw"),
+                "value": t.get("value"),
+                "unit": t.get("unit"),
+            }
+            for t in _json_list(p.pop("targets_json", None))
+            if isinstance(t, dict)
+        ]
         p.pop("targets_json", None)
     return policies
 
 
 def _query_review(con) -> tuple[list[dict], dict[str, int]]:
     """The first rows of the review queue, and how many rows each flag has."""
-    review = _rows(con, f"""
+    review = _rows(
+        con,
+        f"""
         select review_id, flag, reason, park_id, indicator_text, measure, unit, stated_value, expected_value,
                tolerance, sentence, url, fact_id
-        from marts.review_queue order by park_id nulls last, flag, indicator_text limit {MAX_REVIEW_ROWS}""")
-    review_by_flag = dict(con.execute(
-        "select flag, count(*) from marts.review_queue group by flag order by 2 desc").fetchall())
+        from marts.review_queue order by park_id nulls last, flag, indicator_text limit {MAX_REVIEW_ROWS}""",
+    )
+    review_by_flag = dict(
+        con.execute("select flag, count(*) from marts.review_queue group by flag order by 2 desc").fetchall()
+    )
     return review, review_by_flag
 
 
 def _query_crawl(con) -> list[dict]:
     """Crawl health of each site's latest run, failures by reason as a dict."""
-    crawl = _rows(con, """
+    crawl = _rows(
+        con,
+        """
         select site_id, run_id, logical_date, started_at, finished_at, pages_seen, pages_landed,
                pages_new_content, pages_failed, cast(failed_by_reason as varchar) as failed_by_reason,
                site_documents, documents_with_facts, extraction_yield
         from marts.crawl_health
         qualify row_number() over (partition by site_id order by finished_at desc nulls last, run_id desc) = 1
-        order by site_id""")
+        order by site_id""",
+    )
     for c in crawl:
         try:
             c["failed_by_reason"] = json.loads(c["failed_by_reason"]) if c["failed_by_reason"] else {}
@@ -218,25 +260,43 @@ def _query_snapshot(con) -> Snapshot:
     present = set(published_marts(con))
     missing = set(REQUIRED_MARTS) - present
     if missing:
-        raise RuntimeError(f"the published warehouse lacks marts {', '.join(sorted(missing))}: "
-                           f"run `parkwatch run` to rebuild and publish")
+        raise RuntimeError(
+            f"the published warehouse lacks marts {', '.join(sorted(missing))}: "
+            f"run `parkwatch run` to rebuild and publish"
+        )
     snap = snapshot_info(con)
     counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in sorted(present)}
     parks = _rows(con, "select park_id, park_name, short_name, level, province, city from marts.parks order by park_id")
-    docs = {r["doc_id"]: r
-            for r in _rows(con, "select doc_id, site_id, title, published_date, url from marts.documents")}
+    docs = {
+        r["doc_id"]: r for r in _rows(con, "select doc_id, site_id, title, published_date, url from marts.documents")
+    }
     best, fact_stats = _query_indicators(con)
-    projects = _rows(con, """
+    projects = _rows(
+        con,
+        """
         select park_id, project_name, company, investment_cny, capacity_value, capacity_unit, status,
                project_count, count_text, rate_pct, period_start, period_end, sentence, url, published_date, doc_id
-        from marts.projects order by park_id, published_date desc nulls last, project_name nulls last""")
+        from marts.projects order by park_id, published_date desc nulls last, project_name nulls last""",
+    )
     policies = _query_policies(con, present)
     review, review_by_flag = _query_review(con)
     crawl = _query_crawl(con)
     unattributed = con.execute("select count(*) from marts.indicators where park_id is null").fetchone()[0]
-    return Snapshot(published_at=snap["published_at"], validation=snap["validation"], counts=counts, parks=parks,
-                    docs=docs, best=best, fact_stats=fact_stats, projects=projects, policies=policies,
-                    review=review, review_by_flag=review_by_flag, crawl=crawl, unattributed=unattributed)
+    return Snapshot(
+        published_at=snap["published_at"],
+        validation=snap["validation"],
+        counts=counts,
+        parks=parks,
+        docs=docs,
+        best=best,
+        fact_stats=fact_stats,
+        projects=projects,
+        policies=policies,
+        review=review,
+        review_by_flag=review_by_flag,
+        crawl=crawl,
+        unattributed=unattributed,
+    )
 
 
 def _latest_validation(validation_path: Path | None) -> dict | None:
@@ -268,8 +328,8 @@ def _park_view(snapshot: Snapshot, park: dict, names: dict) -> dict:
         "projects": [p for p in snapshot.projects if p["park_id"] == pid],
         "policies": [p for p in snapshot.policies if p["park_id"] == pid],
         "review": [r for r in snapshot.review if r["park_id"] == pid],
-        "stats": snapshot.fact_stats.get(pid) or {"facts": 0, "documents": 0, "flagged": 0, "unmapped": 0,
-                                                  "latest_published": None},
+        "stats": snapshot.fact_stats.get(pid)
+        or {"facts": 0, "documents": 0, "flagged": 0, "unmapped": 0, "latest_published": None},
     }
 
 
@@ -303,8 +363,13 @@ def load(db: Path | None = None, validation_path: Path | None = None) -> dict:
 
 def _indicator_order(row: dict, names: dict) -> tuple:
     mapped = row["indicator_code"] in names
-    return (0 if mapped else 1, names.get(row["indicator_code"], {}).get("order", 999), row["indicator_key"],
-            MEASURE_ORDER.index(row["measure"]) if row["measure"] in MEASURE_ORDER else 9, row["unit"])
+    return (
+        0 if mapped else 1,
+        names.get(row["indicator_code"], {}).get("order", 999),
+        row["indicator_key"],
+        MEASURE_ORDER.index(row["measure"]) if row["measure"] in MEASURE_ORDER else 9,
+        row["unit"],
+    )
 
 
 def key_indicators(rows: list[dict], names: dict) -> list[dict]:
@@ -335,28 +400,44 @@ def trend_charts(park_id: str, rows: list[dict], names: dict) -> list[dict]:
         series_rows = {k: v for k, v in by_kind.items() if len({r["period_end"] for r in v}) >= 2}
         if not series_rows:
             continue
-        divisor, axis_unit = chart_scale(unit, [r["value"] for v in series_rows.values() for r in v],
-                                         [r["raw"] for v in series_rows.values() for r in v])
+        divisor, axis_unit = chart_scale(
+            unit,
+            [r["value"] for v in series_rows.values() for r in v],
+            [r["raw"] for v in series_rows.values() for r in v],
+        )
         first = items[0]
         series = []
         for kind in sorted(series_rows, key=lambda k: list(KIND_LABELS).index(k)):
             points = sorted(series_rows[kind], key=lambda r: (r["period_end"], r["period_start"] or r["period_end"]))
-            series.append({
-                "name": KIND_LABELS[kind],
-                "points": [{"x": r["period_end"].strftime("%Y-%m") if kind in ("ytd", "month", "quarter")
-                            else r["period_end"].isoformat(), "y": round(r["value"] / divisor, 4),
-                            "period": r["period"], "raw": r["raw"] or "", "url": r["url"]} for r in points],
-            })
-        charts.append({
-            "id": f"chart-{park_id}-{len(charts)}",
-            "title": f"{first['name']} · {MEASURE_LABELS.get(measure, measure)}"
-                     + (f" · {series[0]['name']}" if len(series) == 1 else ""),
-            "unit": axis_unit,
-            "order": _indicator_order(first, names),
-            "x": sorted({pt["x"] for s in series for pt in s["points"]}),
-            "series": series,
-            "points": sum(len(s["points"]) for s in series),
-        })
+            series.append(
+                {
+                    "name": KIND_LABELS[kind],
+                    "points": [
+                        {
+                            "x": r["period_end"].strftime("%Y-%m")
+                            if kind in ("ytd", "month", "quarter")
+                            else r["period_end"].isoformat(),
+                            "y": round(r["value"] / divisor, 4),
+                            "period": r["period"],
+                            "raw": r["raw"] or "",
+                            "url": r["url"],
+                        }
+                        for r in points
+                    ],
+                }
+            )
+        charts.append(
+            {
+                "id": f"chart-{park_id}-{len(charts)}",
+                "title": f"{first['name']} · {MEASURE_LABELS.get(measure, measure)}"
+                + (f" · {series[0]['name']}" if len(series) == 1 else ""),
+                "unit": axis_unit,
+                "order": _indicator_order(first, names),
+                "x": sorted({pt["x"] for s in series for pt in s["points"]}),
+                "series": series,
+                "points": sum(len(s["points"]) for s in series),
+            }
+        )
     charts.sort(key=lambda c: (c["order"], -c["points"]))
     for c in charts:
         c.pop("order")

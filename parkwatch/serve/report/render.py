@@ -1,4 +1,5 @@
 """Turn the report data into one self-contained HTML page (styles, data, ECharts all inlined)."""
+
 from __future__ import annotations
 
 import json
@@ -105,7 +106,7 @@ def highlight(sentence: str | None, raw: str | None) -> Markup:
         needle = str(escape(raw))
         i = text.find(needle)
         if i >= 0:
-            text = text[:i] + "<mark>" + needle + "</mark>" + text[i + len(needle):]
+            text = text[:i] + "<mark>" + needle + "</mark>" + text[i + len(needle) :]
     return Markup(text)
 
 
@@ -146,9 +147,13 @@ def chart_payload(d: dict) -> dict:
 
 
 def render(d: dict, generated_at: datetime, db_path: str) -> str:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
-                      extensions=["jinja2.ext.loopcontrols"],
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"]),
+        extensions=["jinja2.ext.loopcontrols"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["dt"] = dt
     short = {p["park_id"]: p["short_name"] or p["park_name"] for p in d["parks"]}
     echarts_js = ECHARTS.read_text(encoding="utf-8")
@@ -156,13 +161,24 @@ def render(d: dict, generated_at: datetime, db_path: str) -> str:
         raise RuntimeError(f"{ECHARTS} contains '</script' and cannot be inlined")
     template = env.get_template("report.html.j2")
     return template.render(
-        d=d, generated_at=generated_at, db_path=db_path, version=_version(), echarts_version=ECHARTS_VERSION,
+        d=d,
+        generated_at=generated_at,
+        db_path=db_path,
+        version=_version(),
+        echarts_version=ECHARTS_VERSION,
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
         echarts_js=Markup(echarts_js),
         report_js=Markup((TEMPLATES / "report.js").read_text(encoding="utf-8")),
         chart_json=_script_json(chart_payload(d)),
-        money=money, number=number, quantity=quantity, pct=pct, capacity=capacity, show_value=show_value, highlight=highlight,
-        other_values=other_values, period=period_label,
+        money=money,
+        number=number,
+        quantity=quantity,
+        pct=pct,
+        capacity=capacity,
+        show_value=show_value,
+        highlight=highlight,
+        other_values=other_values,
+        period=period_label,
         measure_label=lambda m: MEASURE_LABELS.get(m, m or ""),
         flag_label=lambda f: FLAG_LABELS.get(f, f or ""),
         level_label=lambda lv: LEVEL_LABELS.get(lv, lv or ""),
