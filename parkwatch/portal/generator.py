@@ -28,8 +28,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal, Protocol
 
 from .model import Article, Column, SiteContent
 
@@ -213,7 +215,9 @@ class Doc:
 
 # ------------------------------------------------------------------------------------ facts
 # Each writer appends one sentence (and its facts) to doc. A pending "fact" is a tuple
-# (text, code, measure, value, unit, raw, approx, part_of-marker) resolved once the sentence is final.
+# (text, code, measure, value, unit, raw, approx, is_target, part_of-marker) resolved once the sentence
+# is final; the part_of marker is the indicator code of the total the part belongs to.
+PendingFact = tuple[str, str, str, Decimal | int, str, str, str | None, bool, str | None]
 
 
 class Writer:
@@ -234,7 +238,9 @@ class Writer:
     def g(self, lo=2.0, hi=16.0) -> Decimal:
         return q(self.rng.uniform(lo, hi), 1)
 
-    def emit(self, sentence: str, pending: list[tuple], period: Period | None = "same") -> None:
+    def emit(
+        self, sentence: str, pending: Sequence[PendingFact], period: Period | Literal["same"] | None = "same"
+    ) -> None:
         per = self.p if period == "same" else period
         self.doc.lines.append(sentence)
         index_of: dict[str, int] = {}
@@ -261,69 +267,69 @@ class Writer:
         total = q(base * self.scale * D(str(self.rng.uniform(0.96, 1.08))), 2)
         done = q(total / base * 100, 1)
         gr = self.g(1.5, 11)
+        variant = self.rng.randrange(5)
+        if variant in (0, 1):
+            s, items = self._fiscal_against_budget(variant, total, done, gr)
+        elif variant == 3:
+            s, items = self._fiscal_tax_split(total)
+        else:
+            s, items = self._fiscal_growth(variant, total, gr)
+        self.emit(s, items)
+
+    def _fiscal_against_budget(
+        self, variant: int, total: Decimal, done: Decimal, gr: Decimal
+    ) -> tuple[str, list[PendingFact]]:
+        """Revenue, its growth and the share of the annual budget reached (fiscal variants 0 and 1)."""
         P, S = self.p.phrase, self.park["short"]
         raw_a, v_a, u = self.yi(total)
-        variant = self.rng.randrange(5)
         if variant == 0:
             s = f"{P},{S}完成财政收入{raw_a},完成年度预算的{done}%,同比增长{gr}%。"
-            items = [
+            return s, [
                 ("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
-                (
-                    "财政收入",
-                    "fiscal_revenue_budget_completion",
-                    "share_pct",
-                    done,
-                    "%",
-                    self.pct(done),
-                    None,
-                    False,
-                    None,
-                ),
+                self._budget_completion("财政收入", "fiscal_revenue_budget_completion", done),
                 ("财政收入", "fiscal_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
             ]
-        elif variant == 1:
-            s = f"{P}全区实现一般公共预算收入{raw_a},同比增长{gr}%,完成年度预算的{done}%。"
-            items = [
-                ("一般公共预算收入", "general_budget_revenue", "amount", v_a, u, raw_a, None, False, None),
-                ("一般公共预算收入", "general_budget_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
-                (
-                    "一般公共预算收入",
-                    "general_budget_revenue_budget_completion",
-                    "share_pct",
-                    done,
-                    "%",
-                    self.pct(done),
-                    None,
-                    False,
-                    None,
-                ),
-            ]
-        elif variant == 2:
+        s = f"{P}全区实现一般公共预算收入{raw_a},同比增长{gr}%,完成年度预算的{done}%。"
+        return s, [
+            ("一般公共预算收入", "general_budget_revenue", "amount", v_a, u, raw_a, None, False, None),
+            ("一般公共预算收入", "general_budget_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+            self._budget_completion("一般公共预算收入", "general_budget_revenue_budget_completion", done),
+        ]
+
+    def _budget_completion(self, text: str, code: str, done: Decimal) -> PendingFact:
+        return (text, code, "share_pct", done, "%", self.pct(done), None, False, None)
+
+    def _fiscal_tax_split(self, total: Decimal) -> tuple[str, list[PendingFact]]:
+        """Budget revenue split into tax and non-tax revenue (fiscal variant 3)."""
+        raw_a, v_a, u = self.yi(total)
+        tax = q(total * D(str(self.rng.uniform(0.72, 0.88))), 2)
+        non = total - tax
+        rt, vt, _ = self.yi(tax)
+        rn, vn, _ = self.yi(non)
+        s = f"{self.p.phrase},一般公共预算收入完成{raw_a},其中税收收入{rt},非税收入{rn}。"
+        return s, [
+            ("一般公共预算收入", "general_budget_revenue", "amount", v_a, u, raw_a, None, False, None),
+            ("税收收入", "tax_revenue", "amount", vt, u, rt, None, False, "general_budget_revenue"),
+            ("非税收入", "non_tax_revenue", "amount", vn, u, rn, None, False, "general_budget_revenue"),
+        ]
+
+    def _fiscal_growth(self, variant: int, total: Decimal, gr: Decimal) -> tuple[str, list[PendingFact]]:
+        """Revenue and its growth, variant 2 sometimes falling (fiscal variants 2 and 4)."""
+        P, S = self.p.phrase, self.park["short"]
+        raw_a, v_a, u = self.yi(total)
+        if variant == 2:
             down = self.rng.random() < 0.25
             word = "下降" if down else "增长"
             s = f"财政收入运行平稳。{P},累计完成财政收入{raw_a},同比{word}{gr}%。"
-            items = [
+            return s, [
                 ("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
                 ("财政收入", "fiscal_revenue", "growth_pct", -gr if down else gr, "%", self.pct(gr), None, False, None),
             ]
-        elif variant == 3:
-            tax = q(total * D(str(self.rng.uniform(0.72, 0.88))), 2)
-            non = total - tax
-            rt, vt, _ = self.yi(tax)
-            rn, vn, _ = self.yi(non)
-            s = f"{P},一般公共预算收入完成{raw_a},其中税收收入{rt},非税收入{rn}。"
-            items = [
-                ("一般公共预算收入", "general_budget_revenue", "amount", v_a, u, raw_a, None, False, None),
-                ("税收收入", "tax_revenue", "amount", vt, u, rt, None, False, "general_budget_revenue"),
-                ("非税收入", "non_tax_revenue", "amount", vn, u, rn, None, False, "general_budget_revenue"),
-            ]
-        else:
-            s = f"{P}{S}财政收入达到{raw_a},增幅{gr}%,收入总量保持全市前列。"
-            items = [
-                ("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
-                ("财政收入", "fiscal_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
-            ]
-        self.emit(s, items)
+        s = f"{P}{S}财政收入达到{raw_a},增幅{gr}%,收入总量保持全市前列。"
+        return s, [
+            ("财政收入", "fiscal_revenue", "amount", v_a, u, raw_a, None, False, None),
+            ("财政收入", "fiscal_revenue", "growth_pct", gr, "%", self.pct(gr), None, False, None),
+        ]
 
     def industry_va(self) -> None:
         gr, d = self.g(3, 14), self.g(0.3, 3.5)
@@ -359,7 +365,7 @@ class Writer:
         P = self.p.phrase
         if self.rng.random() < 0.5:
             s = f"{P}完成规上工业总产值{raw},同比增长{gr}%。"
-            items = [
+            items: list[PendingFact] = [
                 ("规上工业总产值", "industrial_output", "amount", v, u, raw, None, False, None),
                 ("规上工业总产值", "industrial_output", "growth_pct", gr, "%", self.pct(gr), None, False, None),
             ]
@@ -498,7 +504,7 @@ class Writer:
         P = self.p.phrase
         if self.rng.random() < 0.5:
             s = f"{P}开复工项目{n}个,其中新开工项目{new}个、续建项目{cont}个,完成投资{raw}。"
-            items = [
+            items: list[PendingFact] = [
                 ("开复工项目", "projects_started", "count", n, "count", f"{n}个", None, False, None),
                 ("新开工项目", "projects_new", "count", new, "count", f"{new}个", None, False, "projects_started"),
                 (
@@ -548,7 +554,7 @@ class Writer:
 
     def subsidies(self) -> None:
         parts = [q(self.rng.uniform(80, 1500), 2) for _ in range(3)]
-        total = sum(parts)
+        total = sum(parts, D(0))  # a Decimal start: the same value as sum()'s int 0, and typed Decimal
         raws = [self.wan(x) for x in parts]
         rt, vt, u = self.wan(total)
         if self.rng.random() < 0.5:
@@ -559,8 +565,10 @@ class Writer:
             names = ("高龄津贴", "临时救助", "就业补贴")
             s = f"{self.p.phrase}发放各类民生补贴{rt},其中{names[0]}{raws[0][0]}、{names[1]}{raws[1][0]}、{names[2]}{raws[2][0]}。"
             text, code = "民生补贴", "welfare_subsidies"
-        items = [(text, code, "amount", vt, u, rt, None, False, None)]
-        items += [(nm, code + "_part", "amount", r[1], u, r[0], None, False, code) for nm, r in zip(names, raws)]
+        items: list[PendingFact] = [(text, code, "amount", vt, u, rt, None, False, None)]
+        items += [
+            (nm, code + "_part", "amount", r[1], u, r[0], None, False, code) for nm, r in zip(names, raws, strict=True)
+        ]
         self.emit(s, items)
 
     def electricity(self) -> None:
@@ -643,7 +651,7 @@ class Writer:
             s,
             [
                 (nm, "industry_share", "share_pct", x, "%", f"{fmt(x)}%", None, False, None)
-                for nm, x in zip(names, vals)
+                for nm, x in zip(names, vals, strict=True)
             ],
         )
 
@@ -767,7 +775,7 @@ def _bulletin(rng: random.Random, park: dict, doc: Doc, pub: dt.date, issue: int
     header = [f"# {park['short']}{kind_name}", f"# {pub.year}年第{issue}期"]
     picks = rng.sample(Writer.ALL, k=rng.randrange(5, 9))
     main, rest = picks[: len(picks) // 2 + 1], picks[len(picks) // 2 + 1 :]
-    doc.lines += header + ["【主要指标】"]
+    doc.lines += [*header, "【主要指标】"]
     for name in main:
         getattr(w, name)()
     doc.lines.append("【重点工作】")
@@ -1010,14 +1018,39 @@ def _columns(family: str) -> tuple[Column, Column, Column]:
     return Column("jb", "简报", "bulletin"), Column("zc", "政策", "policy"), Column("yqdt", "园区动态", "news")
 
 
-def article_path(family: str, a: Article, columns: tuple[Column, ...]) -> str:
-    from .cms import FAMILIES
+class _PathScheme(Protocol):
+    """The URL scheme of a CMS family whose paths follow from the article or column alone, read off
+    the class without building a site."""
 
-    cls = FAMILIES[family]
+    def article_path(self, a: Article, /) -> str: ...
+
+    def list_path(self, column: Column, /) -> str: ...
+
+
+def _path_scheme(family: str) -> _PathScheme:
+    """The site class of ``family`` as a :class:`_PathScheme`: every family but vsb, whose article
+    paths need a site's column codes (callers spell vsb paths out themselves)."""
+    from .cms.faulty import FaultySite
+    from .cms.generic import GenericSite
+    from .cms.hanweb import HanwebSite
+    from .cms.newsportal import NewsPortalSite
+    from .cms.trs import TrsSite
+
+    schemes: dict[str, _PathScheme] = {
+        "trs": TrsSite,
+        "generic": GenericSite,
+        "hanweb": HanwebSite,
+        "newsportal": NewsPortalSite,
+        "faulty": FaultySite,
+    }
+    return schemes[family]
+
+
+def article_path(family: str, a: Article, columns: tuple[Column, ...]) -> str:
     if family == "vsb":
         code = next(c.code for c in columns if c.slug == a.column)
         return f"/info/{code}/{a.id}.htm"
-    return cls.article_path(a)
+    return _path_scheme(family).article_path(a)
 
 
 def _site(index: int, pages: int, seed: int, used: set[str]) -> GeneratedSite:
@@ -1071,7 +1104,16 @@ def _site(index: int, pages: int, seed: int, used: set[str]) -> GeneratedSite:
             "projects": doc.projects,
             "policy": policy,
         }
-    content = SiteContent(
+    content = _site_content(rng, park, family, cols, articles)
+    park_rec = {k: park[k] for k in ("name", "short_name", "aliases", "level", "kind", "province", "city", "authority")}
+    return GeneratedSite(content=content, park={"id": park["id"], **park_rec}, truth=truth)
+
+
+def _site_content(
+    rng: random.Random, park: dict, family: str, cols: tuple[Column, Column, Column], articles: list[Article]
+) -> SiteContent:
+    """The site around its pages; its contact details are drawn from ``rng`` after every page."""
+    return SiteContent(
         id=park["id"],
         name=park["authority"] if family != "newsportal" else f"{park['short']}新闻网",
         park_id=park["id"],
@@ -1086,8 +1128,6 @@ def _site(index: int, pages: int, seed: int, used: set[str]) -> GeneratedSite:
         icp=f"ICP备{rng.randrange(10**7, 10**8)}号",
         intro=f"{park['name']}位于{park['city']},重点发展{'、'.join(park['industries'])}产业。",
     )
-    park_rec = {k: park[k] for k in ("name", "short_name", "aliases", "level", "kind", "province", "city", "authority")}
-    return GeneratedSite(content=content, park={"id": park["id"], **park_rec}, truth=truth)
 
 
 def generate(n_sites: int, pages_per_site: int, seed: int = 0) -> list[GeneratedSite]:
@@ -1102,9 +1142,6 @@ def generate(n_sites: int, pages_per_site: int, seed: int = 0) -> list[Generated
 
 def site_yaml(site: GeneratedSite, host_prefix: str = "127.0.1") -> str:
     """A sites/*.yaml entry (same schema as the hand-written ones) for a generated site."""
-    from .cms import FAMILIES
-
-    cls = FAMILIES[site.content.cms]
     lines = [
         f"id: {site.content.id}",
         f"name: {site.content.name}",
@@ -1118,7 +1155,7 @@ def site_yaml(site: GeneratedSite, host_prefix: str = "127.0.1") -> str:
         if site.content.cms == "vsb":
             start = f"{col.slug}.htm"
         else:
-            start = cls.list_path(col).lstrip("/")
+            start = _path_scheme(site.content.cms).list_path(col).lstrip("/")
         lines += [f"  - kind: {col.kind}", f'    start_urls: ["{start}"]']
     lines += [
         "limits: {max_pages: 5000, max_depth: 3}",

@@ -65,6 +65,12 @@ class _Server(ThreadingHTTPServer):
         self.portal._errors.append(repr(exc))
 
 
+def _host(server: _Server) -> str:
+    """The address a server is bound to (the stubs also allow the bytes an AF_UNIX server would report)."""
+    host = server.server_address[0]
+    return host if isinstance(host, str) else bytes(host).decode()
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -102,8 +108,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(resp.delay)
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
-        length = resp.declared_length if resp.declared_length is not None else len(resp.body)
-        self.send_header("Content-Length", str(length))
+        sent_length = resp.declared_length if resp.declared_length is not None else len(resp.body)
+        self.send_header("Content-Length", str(sent_length))
         for k, v in resp.headers.items():
             self.send_header(k, v)
         if resp.declared_length is not None:
@@ -221,7 +227,7 @@ class Portal:
             )
         self.port = servers[0].server_address[1]
         self.directory_url = f"http://127.0.0.1:{self.port}/"
-        for server, content in zip(servers[1:], self.contents):
+        for server, content in zip(servers[1:], self.contents, strict=True):  # _bind_all: one server per site
             url = f"http://{self.host_of(content)}:{self.port}/"
             server.site = build_site(content, base_url=url, today=self.today)
             if hasattr(server.site, "slow_seconds"):
@@ -234,7 +240,7 @@ class Portal:
                 target=s.serve_forever,
                 kwargs={"poll_interval": 0.1},
                 daemon=True,
-                name=f"portal-{s.server_address[0]}:{self.port}",
+                name=f"portal-{_host(s)}:{self.port}",
             )
             t.start()
             self._threads.append(t)

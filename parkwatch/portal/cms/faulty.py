@@ -25,8 +25,9 @@ import gzip
 import io
 import re
 import threading
+from collections.abc import Callable
 
-from ..model import Request, Response
+from ..model import Article, Request, Response
 from .base import esc
 from .generic import GenericSite
 
@@ -86,7 +87,7 @@ class FaultySite(GenericSite):
     family = "faulty"
     slow_seconds = 35.0
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         self._hits: dict[str, int] = {}
         self._lock = threading.Lock()
         super().__init__(*args, **kwargs)
@@ -125,6 +126,10 @@ class FaultySite(GenericSite):
         if m and 1 <= int(m.group(2)) <= 12:
             return self.calendar(int(m.group(1)), int(m.group(2)))
         return super().handle(req)
+
+    def legacy_show(self, article: Article) -> Callable[[Request], Response]:
+        """A reprinted article again under a legacy dynamic URL (``/news/show.php?id=5001``): a duplicate page."""
+        return lambda req: self.render_article(article) if req.arg("id") == "5001" else self.not_found()
 
     def build(self) -> None:
         super().build()
@@ -179,8 +184,6 @@ class FaultySite(GenericSite):
         # gone.html: not routed → 404
         dup = next((a for a in self.articles() if a.id == 5001), None)
         if dup is not None:
-            r["/news/show.php"] = lambda req, a=dup: (
-                self.render_article(a) if req.arg("id") == "5001" else self.not_found()
-            )
+            r["/news/show.php"] = self.legacy_show(dup)
         r["/news/2024/0802/5002.html"] = Response(body=SOFT_404.encode("utf-8"))
         r["/news/2024/0805/5003.html"] = Response(body=MALFORMED.encode("utf-8"))
