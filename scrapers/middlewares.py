@@ -28,7 +28,7 @@ def address_allowed(address: str, allow_networks: list[str]) -> bool:
     """Public (globally routable) addresses always; private, loopback, link-local, reserved and
     multicast ones only inside a network the site allowlists."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if getattr(ip, "ipv4_mapped", None):
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     if ip.is_global and not ip.is_multicast:
         return True
@@ -42,7 +42,7 @@ def resolve(host: str) -> list[str]:
     except ValueError:
         pass
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})  # a str for AF_INET/AF_INET6; str() narrows the type
 
 
 class SiteGuardMiddleware:
@@ -50,7 +50,7 @@ class SiteGuardMiddleware:
     that resolve to private, loopback or link-local addresses unless the site allowlists them.
     A host is resolved once per crawl and the checked address pinned for the connection."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler) -> None:
         self.crawler = crawler
         self._verdicts: dict[str, str | None] = {}
 

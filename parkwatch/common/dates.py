@@ -64,11 +64,11 @@ def find_date(text: str | None) -> _dt.date | None:
         day = _day(int(m.group(1)), int(month), int(dom))
         if day:
             return day
-    m = _CN_DATE_RE.search(text)
-    if m:
+    cn = _CN_DATE_RE.search(text)
+    if cn:
         try:
-            year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
-            return _day(year, _cn_small(m.group(2)), _cn_small(m.group(3)))
+            year = int("".join(str(_CN_DIGITS[c]) for c in cn.group(1)))
+            return _day(year, _cn_small(cn.group(2)), _cn_small(cn.group(3)))
         except (KeyError, IndexError):
             return None
     return None

@@ -48,12 +48,12 @@ def warehouse_lock(timeout_s: float | None = None, poll_s: float = 0.5):
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except BlockingIOError as busy:
                 if not waited:
                     log.info("warehouse %s is busy (another build/validate/publish); waiting", config.home())
                     waited = True
                 if timeout_s is not None and time.monotonic() - started > timeout_s:
-                    raise TimeoutError(f"warehouse {config.home()} still locked after {timeout_s}s ({path})")
+                    raise TimeoutError(f"warehouse {config.home()} still locked after {timeout_s}s ({path})") from busy
                 time.sleep(poll_s)
         if waited:
             log.info("warehouse lock acquired after %.1fs", time.monotonic() - started)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from parkwatch import config
 from parkwatch.crawl.health import summarise_run
@@ -40,21 +41,7 @@ def crawl_site(
     run_id = new_run_id(logical_date)
     log_path = config.home() / "logs" / "crawl" / site_id / f"{run_id}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "scrapers.run",
-        "--site",
-        site_id,
-        "--run-id",
-        run_id,
-        "--raw-root",
-        str(raw),
-        "--sites-dir",
-        str(config.sites_dir()),
-    ]
-    if logical_date:
-        cmd += ["--logical-date", logical_date]
+    cmd = _crawl_command(site_id, run_id, raw, logical_date)
     started = time.monotonic()
     log.info("crawl %s: run %s, log %s", site_id, run_id, log_path)
     tail = ManifestTail(RawStore(raw).manifest_path(site_id, run_id))
@@ -90,6 +77,26 @@ def crawl_site(
     if error:
         summary["log_tail"] = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
     return summary
+
+
+def _crawl_command(site_id: str, run_id: str, raw: Path, logical_date: str | None) -> list[str]:
+    """The ``scrapers.run`` command line for one site's crawl."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapers.run",
+        "--site",
+        site_id,
+        "--run-id",
+        run_id,
+        "--raw-root",
+        str(raw),
+        "--sites-dir",
+        str(config.sites_dir()),
+    ]
+    if logical_date:
+        cmd += ["--logical-date", logical_date]
+    return cmd
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -131,7 +131,7 @@ def detect_cms(url: str, html: str) -> str:
         "hanweb": sum(1 for h in hrefs if re.search(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$", h)),
         "vsb": sum(1 for h in hrefs if re.search(r"info/\d+/\d+\.htm$", h)),
     }
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda name: counts[name])
     if counts[best] >= 2:
         return best
     if re.search(r"/col/col\d+/", url):
@@ -400,15 +400,14 @@ def parse_hanweb_window(xml: str, window_url: str, proxy: dict, selectors: Selec
 # ---------------------------------------------------------------------------- pages
 
 
-def attachment_links(
-    html: str, page_url: str, selectors: Selectors | None = None, tree=None
-) -> list[tuple[str, str]]:
+def attachment_links(html: str, page_url: str, selectors: Selectors | None = None, tree=None) -> list[tuple[str, str]]:
     """(URL, link text) of the documents a page links as attachments, in page order."""
-    configured = selectors is not None and selectors.attachment
+    css = selectors.attachment if selectors is not None else None
+    configured = bool(css)
     if not configured and not ATTACHMENT_HINT_RE.search(html):
         return []  # most pages cite nothing: skip building a tree
     tree = tree if tree is not None else _tree(html)
-    anchors = tree.cssselect(selectors.attachment) if configured else tree.iter("a")
+    anchors = tree.cssselect(css) if css else tree.iter("a")
     out: dict[str, str] = {}
     for a in anchors:
         href = a.get("href", "")

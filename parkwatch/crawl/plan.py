@@ -79,14 +79,14 @@ class RequestMeta:
     start_url: str | None = None
     page_no: int = 0
     profile: str | None = None
-    hanweb_proxy: str | None = None
+    hanweb_proxy: dict | None = None
 
     @classmethod
     def for_list(cls, section: str | None, start_url: str, referer: str | None = None) -> RequestMeta:
         """The first page of a listing (a start URL or a sub-list)."""
         return cls("list", section, referer=referer, start_url=start_url)
 
-    def next_list(self, referer: str, profile: str | None, hanweb_proxy: str | None) -> RequestMeta:
+    def next_list(self, referer: str, profile: str | None, hanweb_proxy: dict | None) -> RequestMeta:
         """The next page of the same listing."""
         return replace(self, referer=referer, page_no=self.page_no + 1, profile=profile, hanweb_proxy=hanweb_proxy)
 

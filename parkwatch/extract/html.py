@@ -93,7 +93,7 @@ def _block_score(el) -> float:
 
 def _density_pick(root):
     """Readability-style pick: each text block scores its parent fully and its grandparent half."""
-    scores: dict = {}
+    scores = {}
     for el in root.iter("p", "section", "span", "font", "div", "td"):
         if el.tag in ("div", "td", "section", "span", "font") and any(
             isinstance(c.tag, str) and c.tag in ("p", "div", "table", "section", "ul") for c in el

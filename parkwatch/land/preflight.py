@@ -86,7 +86,7 @@ def manifest_line_problems(row) -> list[tuple[str, object, str]]:
     if not isinstance(row, dict):
         return [("line", row, f"a JSON {type(row).__name__}, not an object")]
     problems = []
-    required = REQUIRED_KEYS
+    required: tuple[str, ...] = REQUIRED_KEYS
     if row.get("outcome") == "landed" and (row.get("kind") or "page") == "page":
         required += LANDED_PAGE_KEYS
     for name in required:

@@ -73,11 +73,14 @@ def published_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
 def snapshot_info(con: duckdb.DuckDBPyConnection) -> dict:
     """When the snapshot a connection reads was published, and the validation it passed."""
     try:
-        published_at, stamp = con.execute(
+        row = con.execute(
             "select published_at, validation_json from marts.publish_log order by published_at desc limit 1"
         ).fetchone()
-    except (duckdb.CatalogException, TypeError):
+    except duckdb.CatalogException:
+        row = None
+    if row is None:  # no publish log, or an empty one
         return {"published_at": None, "validation": None}
+    published_at, stamp = row
     try:
         validation = json.loads(stamp) if stamp else None
     except ValueError:

@@ -49,7 +49,8 @@ def _copy_marts(src: Path, dest: Path, stamp: dict) -> dict[str, int]:
         con.execute("create schema marts")
         for mart in MARTS:
             con.execute(f"create table marts.{mart} as select * from build.marts.{mart}")
-            counts[mart] = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+            row = con.execute(f"select count(*) from marts.{mart}").fetchone()
+            counts[mart] = row[0] if row else 0  # count(*) always returns one row; the guard is for the type checker
         con.execute(
             "create table marts.publish_log as select ?::timestamptz as published_at, ?::varchar as validation_json",
             [datetime.now(UTC), json.dumps(stamp, ensure_ascii=False)],

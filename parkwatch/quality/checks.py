@@ -77,7 +77,7 @@ def parts_vs_total(facts: list[dict]) -> list[dict]:
             _row(
                 "parts_exceed_total",
                 doc_id,
-                [total["fact_seq"]] + sorted(p["fact_seq"] for p in parts),
+                [total["fact_seq"], *sorted(p["fact_seq"] for p in parts)],
                 parts_sum,
                 min(parts_sum, total_value),
                 written_tolerance(total),

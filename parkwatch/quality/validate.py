@@ -82,7 +82,9 @@ def prepare_indicators(frame: pd.DataFrame) -> pd.DataFrame:
 
     signed = frame["measure"].isin(["growth_pct", "pp_change"])
     values = frame["value"].where(~signed, frame["value"].abs())  # the sign comes from 增长/下降, not the raw
-    frame["value_matches_raw"] = [matches_raw(v, r) for v, r in zip(values, frame["raw"])]
+    frame["value_matches_raw"] = [
+        matches_raw(v, r) for v, r in zip(values, frame["raw"], strict=True)
+    ]  # both columns of one frame
     context = frame["indicator_text"].fillna("") + " " + frame["parent_indicator_text"].fillna("")
     over_ok = context.str.contains(SHARE_OVER_100_CONTEXT, regex=True)
     frame["share_within_whole"] = frame["value"].where((frame["measure"] == "share_pct") & ~over_ok)
@@ -94,7 +96,8 @@ def previous_rows(mart: str | None) -> int | None:
     if not mart or not db.exists():
         return None
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+        row = con.execute(f"select count(*) from marts.{mart}").fetchone()
+    return row[0] if row else None  # count(*) always returns one row; the guard is for the type checker
 
 
 def _context(gx_root: Path):
@@ -125,16 +128,44 @@ def _describe(result, key: str) -> dict:
     }
 
 
+def _run_check(context, datasource, check, frame: pd.DataFrame) -> dict:
+    """Validate one check's frame against its suite (registering the asset and suite on first use)."""
+    import great_expectations as gx
+
+    from parkwatch.quality.suites import ensure_suite
+
+    try:
+        asset = datasource.get_asset(check.suite)
+    except LookupError:
+        asset = datasource.add_dataframe_asset(check.suite)
+    try:
+        batch_def = asset.get_batch_definition("whole")
+    except KeyError:
+        batch_def = asset.add_batch_definition_whole_dataframe("whole")
+    suite = ensure_suite(context, check.suite, check.expectations(previous_rows(check.mart)))
+    vdef = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=check.suite, data=batch_def, suite=suite)
+    )
+    result = vdef.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "SUMMARY", "unexpected_index_column_names": [check.key]},
+    )
+    return {
+        "suite": check.suite,
+        "severity": check.severity,
+        "rows": len(frame),
+        "expectations": len(result.results),
+        "success": result.success,
+        "failed": [_describe(r, check.key) for r in result.results if not r.success],
+    }
+
+
 def validate(today: str | None = None) -> dict:
     """Run every check; write the stamp publish relies on; return a summary.
 
     ``success`` is False when any error-level expectation failed. Warn-level failures are
     counted and listed but do not block.
     """
-    import great_expectations as gx
-
-    from parkwatch.quality.suites import ensure_suite
-
     db = config.build_db()
     if not db.exists():
         raise FileNotFoundError(f"{db} does not exist: run `parkwatch build` first")
@@ -145,35 +176,7 @@ def validate(today: str | None = None) -> dict:
     with duckdb.connect(str(db), read_only=True) as con:
         frames = {c.suite: con.execute(c.query, {"today": today} if "$today" in c.query else {}).df() for c in checks}
     frames["indicators_errors"] = prepare_indicators(frames["indicators_errors"])
-    results = []
-    for check in checks:
-        try:
-            asset = datasource.get_asset(check.suite)
-        except LookupError:
-            asset = datasource.add_dataframe_asset(check.suite)
-        try:
-            batch_def = asset.get_batch_definition("whole")
-        except KeyError:
-            batch_def = asset.add_batch_definition_whole_dataframe("whole")
-        suite = ensure_suite(context, check.suite, check.expectations(previous_rows(check.mart)))
-        vdef = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=check.suite, data=batch_def, suite=suite)
-        )
-        result = vdef.run(
-            batch_parameters={"dataframe": frames[check.suite]},
-            result_format={"result_format": "SUMMARY", "unexpected_index_column_names": [check.key]},
-        )
-        failed = [_describe(r, check.key) for r in result.results if not r.success]
-        results.append(
-            {
-                "suite": check.suite,
-                "severity": check.severity,
-                "rows": len(frames[check.suite]),
-                "expectations": len(result.results),
-                "success": result.success,
-                "failed": failed,
-            }
-        )
+    results = [_run_check(context, datasource, check, frames[check.suite]) for check in checks]
     context.build_data_docs()
     docs = [s["site_url"] for s in context.get_docs_sites_urls()]
     summary = {

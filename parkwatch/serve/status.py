@@ -21,17 +21,18 @@ STALE_AFTER_HOURS = 36  # sites are crawled daily: a day and a half without a go
 STEPS = ("crawl", "build", "validate", "publish")
 
 
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"select count(*) from {table}").fetchone()
+    return row[0] if row else 0  # count(*) always returns one row; the guard is for the type checker
+
+
 def published_counts(db: Path | None = None) -> dict[str, int]:
     """Rows per mart in the published file ({} before the first publish)."""
     from parkwatch.publish.marts import NotPublished, open_published, published_marts
 
     try:
         with open_published(db) as con:
-            return {
-                t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
-                for t in published_marts(con)
-                if t in MARTS
-            }
+            return {t: _count(con, f"marts.{t}") for t in published_marts(con) if t in MARTS}
     except (NotPublished, duckdb.Error):
         return {}
 
@@ -51,7 +52,7 @@ def _age_hours(value, now: datetime) -> float | None:
     return None if t is None else round((now - t).total_seconds() / 3600, 1)
 
 
-def _crawl_failed(run: dict) -> int:
+def _crawl_failed(run: dict) -> float:
     failed = run.get("failed")
     if isinstance(failed, dict):
         return sum(v for v in failed.values() if isinstance(v, (int, float)))
@@ -84,7 +85,7 @@ def _published_view(db: Path) -> dict:
             }
         if "review_queue" in marts:
             out["review_queue"] = {
-                "total": con.execute("select count(*) from marts.review_queue").fetchone()[0],
+                "total": _count(con, "marts.review_queue"),
                 "by_flag": dict(
                     con.execute(
                         "select flag, count(*) from marts.review_queue group by flag order by 2 desc, 1"
@@ -110,13 +111,13 @@ def site_freshness(
     """Per site: its last crawl, its last good crawl, and how old that is."""
     last: dict[str, dict] = {}
     last_ok: dict[str, dict] = {}
-    for run in crawls:
-        sid = run.get("site_id")
+    for crawl in crawls:
+        sid = crawl.get("site_id")
         if not sid:
             continue
-        last[sid] = run
-        if _crawl_ok(run):
-            last_ok[sid] = run
+        last[sid] = crawl
+        if _crawl_ok(crawl):
+            last_ok[sid] = crawl
     rows = []
     for sid in sorted(set(site_ids) | set(last)):
         run, ok = last.get(sid), last_ok.get(sid)
@@ -163,35 +164,66 @@ def _report_state(published_at: str | None) -> dict:
     }
 
 
+def _read_validation() -> dict | None:
+    """The last validation summary, or None when there is none (or it cannot be parsed)."""
+    validation_file = config.runs_dir() / "validation.json"
+    try:
+        return json.loads(validation_file.read_text(encoding="utf-8")) if validation_file.exists() else None
+    except ValueError:
+        return None
+
+
+def _last_run_per_step(crawls: list[dict]) -> dict[str, dict | None]:
+    runs: dict[str, dict | None] = {}
+    for step in STEPS:
+        found = crawls[-1:] if step == "crawl" else last_runs(step)
+        runs[step] = found[0] if found else None
+    return runs
+
+
+def _failed_checks(v: dict) -> list[dict]:
+    failed_checks = []
+    for suite in v.get("suites") or []:
+        for f in suite.get("failed") or []:
+            failed_checks.append(
+                {
+                    "suite": suite.get("suite"),
+                    "severity": suite.get("severity"),
+                    "check": f.get("check") or f.get("expectation"),
+                    "unexpected": f.get("unexpected_count"),
+                }
+            )
+    return failed_checks
+
+
+def _validation_summary(v: dict | None, published: dict, published_at: str | None) -> dict | None:
+    """The last validation, and whether it is the one the published snapshot passed."""
+    if not v:
+        return None
+    return {
+        "success": v.get("success"),
+        "warnings": v.get("warnings"),
+        "data_docs": v.get("data_docs"),
+        "validated_at": v.get("validated_at"),
+        "failed_checks": _failed_checks(v),
+        "published": bool(
+            published_at
+            and (published.get("snapshot") or {}).get("validation")
+            and published["snapshot"]["validation"].get("validated_at") == v.get("validated_at")
+        ),
+    }
+
+
 def status(now: datetime | None = None) -> dict:
     now = now or datetime.now(UTC)
     db = config.publish_db()
-    validation_file = config.runs_dir() / "validation.json"
-    try:
-        v = json.loads(validation_file.read_text(encoding="utf-8")) if validation_file.exists() else None
-    except ValueError:
-        v = None
+    v = _read_validation()
     published = _published_view(db)
     crawls = last_runs("crawl", 0)
     site_ids, registry_errors = _site_ids()
     sites = site_freshness(crawls, published.get("newest_document", {}), site_ids, now)
-    runs = {}
-    for step in STEPS:
-        last = (crawls[-1:] if step == "crawl" else last_runs(step)) or [None]
-        runs[step] = last[0]
+    runs = _last_run_per_step(crawls)
     published_at = (published.get("snapshot") or {}).get("published_at")
-    failed_checks = []
-    if v:
-        for suite in v.get("suites") or []:
-            for f in suite.get("failed") or []:
-                failed_checks.append(
-                    {
-                        "suite": suite.get("suite"),
-                        "severity": suite.get("severity"),
-                        "check": f.get("check") or f.get("expectation"),
-                        "unexpected": f.get("unexpected_count"),
-                    }
-                )
     result = {
         "home": str(config.home()),
         "home_exists": config.home().is_dir(),
@@ -203,20 +235,7 @@ def status(now: datetime | None = None) -> dict:
         "sites": sites,
         "last_crawls": crawls[-20:],
         "last_publish": runs["publish"],
-        "last_validation": {
-            "success": v.get("success"),
-            "warnings": v.get("warnings"),
-            "data_docs": v.get("data_docs"),
-            "validated_at": v.get("validated_at"),
-            "failed_checks": failed_checks,
-            "published": bool(
-                published_at
-                and (published.get("snapshot") or {}).get("validation")
-                and published["snapshot"]["validation"].get("validated_at") == v.get("validated_at")
-            ),
-        }
-        if v
-        else None,
+        "last_validation": _validation_summary(v, published, published_at),
         "review_queue": published.get("review_queue"),
         "report": _report_state(published_at),
         "registry_errors": registry_errors,
@@ -243,6 +262,30 @@ def _run_brief(step: str, run: dict | None, now: datetime) -> dict | None:
     return brief
 
 
+def _site_problems(sites: list[dict], already: int) -> list[str]:
+    """One line per failed, stale or never-crawled site; ``already`` problems count towards the cap of 50."""
+    out: list[str] = []
+    for site in sites:
+        if site["state"] == "failed":
+            out.append(
+                f"site {site['site_id']}: last crawl failed ({site['error'] or 'did not finish'}); "
+                f"see {site['log']} and rerun `parkwatch crawl --site {site['site_id']}`"
+            )
+        elif site["state"] == "stale":
+            out.append(
+                f"site {site['site_id']}: no good crawl for {site['hours_since_success']:.0f} h; "
+                f"run `parkwatch crawl --site {site['site_id']}` (is the scheduler running?)"
+            )
+        elif (
+            site["state"] == "never crawled"
+            and site["registered"]
+            and already + len(out) < 50
+            and not all(x["state"] == "never crawled" for x in sites)
+        ):
+            out.append(f"site {site['site_id']}: never crawled; run `parkwatch crawl --site {site['site_id']}`")
+    return out
+
+
 def problems(s: dict) -> list[str]:
     """What looks wrong, each with what to do next."""
     out = []
@@ -265,24 +308,7 @@ def problems(s: dict) -> list[str]:
         out.append(f"{err}: fix the site file (sites/) and check with `parkwatch status`")
     if s["sites"] and all(x["state"] == "never crawled" for x in s["sites"]):
         out.append("no site has been crawled yet: run `parkwatch crawl` (or `parkwatch run` for every step)")
-    for site in s["sites"]:
-        if site["state"] == "failed":
-            out.append(
-                f"site {site['site_id']}: last crawl failed ({site['error'] or 'did not finish'}); "
-                f"see {site['log']} and rerun `parkwatch crawl --site {site['site_id']}`"
-            )
-        elif site["state"] == "stale":
-            out.append(
-                f"site {site['site_id']}: no good crawl for {site['hours_since_success']:.0f} h; "
-                f"run `parkwatch crawl --site {site['site_id']}` (is the scheduler running?)"
-            )
-        elif (
-            site["state"] == "never crawled"
-            and site["registered"]
-            and len(out) < 50
-            and not all(x["state"] == "never crawled" for x in s["sites"])
-        ):
-            out.append(f"site {site['site_id']}: never crawled; run `parkwatch crawl --site {site['site_id']}`")
+    out.extend(_site_problems(s["sites"], len(out)))
     v = s["last_validation"]
     if v and not v["success"]:
         checks = "; ".join(f"{c['suite']}: {c['check']}" for c in v["failed_checks"] if c["severity"] == "error")

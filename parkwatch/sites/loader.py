@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from parkwatch import config
 from parkwatch.sites.model import Site
@@ -59,7 +60,7 @@ class _StrictSafeLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
-        seen: set = set()
+        seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
@@ -102,7 +103,7 @@ def load_site_file(path: Path) -> Site:
 _MODEL_ERROR = re.compile(r"^(?:Value error, )?([A-Za-z_][\w.]*): (.*)$", re.S)
 
 
-def _config_error(path: Path, err: dict) -> SiteConfigError:
+def _config_error(path: Path, err: ErrorDetails) -> SiteConfigError:
     field = ".".join(str(p) for p in err["loc"])
     reason = err["msg"]
     if not field:  # a whole-model check names its field at the start of its message

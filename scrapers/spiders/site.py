@@ -8,12 +8,15 @@ what to fetch again in :class:`parkwatch.land.state.SiteState` (derived from the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import scrapy
 import scrapy.exceptions
 import scrapy.signals
+from scrapy.http import Response
 
 from parkwatch.crawl.decode import decode_body
 from parkwatch.crawl.health import load_done_lists
@@ -99,7 +102,7 @@ class SiteSpider(scrapy.Spider):
         )
 
     # ------------------------------------------------------------------ list pages
-    def parse_list(self, response):
+    def parse_list(self, response: Response) -> Iterator[Any]:
         meta: RequestMeta = response.meta[META_KEY]
         if response.status != 200:
             yield self._failed(response, f"http_{response.status}")
@@ -114,6 +117,7 @@ class SiteSpider(scrapy.Spider):
             listing = parse_hanweb_window(text, response.url, meta.hanweb_proxy, self.site.selectors)
         else:
             listing = parse_list(text, response.url, profile, self.site.selectors, start_url=meta.start_url)
+        assert meta.start_url is not None  # every list request carries its start URL (RequestMeta.for_list)
         step = self.plan.read_listing(meta.start_url, meta.page_no, listing)
         yield from self._entry_requests(step, meta.section, response.url)
         yield self._landed_list(response, profile, declared, detected, listing, step.list_end)
@@ -142,7 +146,7 @@ class SiteSpider(scrapy.Spider):
                     yield self._request(sub, RequestMeta.for_list(meta.section, start_url=sub, referer=response.url))
 
     # ------------------------------------------------------------------ pages and attachments
-    def parse_page(self, response):
+    def parse_page(self, response: Response) -> Iterator[Any]:
         meta: RequestMeta = response.meta[META_KEY]
         if response.status == 304 and self.state.latest(self._url(response)):
             yield self._item(response, "landed", not_modified=True)
@@ -161,7 +165,7 @@ class SiteSpider(scrapy.Spider):
                 yield self._failed(response, "soft_404", body=response.body)
                 return
         yield self._item(response, "landed", body=response.body, declared=declared, detected=detected)
-        if meta.kind == "page":
+        if text is not None:  # only pages are decoded; their attachments are fetched too
             for url, _text in attachment_links(text, response.url, self.site.selectors):
                 why = self.plan.should_fetch_attachment(url)
                 if why:
@@ -209,7 +213,7 @@ class SiteSpider(scrapy.Spider):
         self.logger.warning("not landed %s: %s", response.url, reason)
         return item
 
-    def _landed_list(self, response, profile, declared, detected, listing, list_end):
+    def _landed_list(self, response: Response, profile, declared, detected, listing, list_end) -> dict:
         item = self._item(response, "landed", body=response.body, declared=declared, detected=detected)
         meta: RequestMeta = response.meta[META_KEY]
         item.update(

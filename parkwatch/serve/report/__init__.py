@@ -14,7 +14,7 @@ parkwatch.common.files (temporary name, fsync, rename), so a browser never loads
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from parkwatch import config

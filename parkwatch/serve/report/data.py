@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from parkwatch import config
 from parkwatch.publish.marts import MARTS, open_published, published_marts, snapshot_info
@@ -127,7 +128,7 @@ def chart_scale(unit: str, values: list[float], raws: list[str] | None = None) -
 def _rows(con, sql: str, params=None) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]  # every row has one value per column
 
 
 def _json_list(value) -> list:
@@ -392,8 +393,8 @@ def trend_charts(park_id: str, rows: list[dict], names: dict) -> list[dict]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
         groups[(r["indicator_key"], r["measure"], r["unit"])].append(r)
-    charts = []
-    for (key, measure, unit), items in groups.items():
+    charts: list[dict[str, Any]] = []
+    for (_key, measure, unit), items in groups.items():
         by_kind: dict[str, list[dict]] = defaultdict(list)
         for r in items:
             by_kind[r["kind"]].append(r)
@@ -406,7 +407,7 @@ def trend_charts(park_id: str, rows: list[dict], names: dict) -> list[dict]:
             [r["raw"] for v in series_rows.values() for r in v],
         )
         first = items[0]
-        series = []
+        series: list[dict[str, Any]] = []
         for kind in sorted(series_rows, key=lambda k: list(KIND_LABELS).index(k)):
             points = sorted(series_rows[kind], key=lambda r: (r["period_end"], r["period_start"] or r["period_end"]))
             series.append(
