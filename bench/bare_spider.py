@@ -79,8 +79,11 @@ def main(argv=None) -> int:
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler, start_urls=starts, hosts=sorted(hosts))
     process.start()
+    spider = crawler.spider
+    if not isinstance(spider, BareSpider):  # the crawler made above builds a BareSpider when the crawl starts
+        raise RuntimeError(f"the crawler ran {spider!r}, not the bare spider")
     Path(args.out).write_text(
-        json.dumps({"site": site.id, "seconds": time.perf_counter() - started, "fetched": crawler.spider.fetched}),
+        json.dumps({"site": site.id, "seconds": time.perf_counter() - started, "fetched": spider.fetched}),
         encoding="utf-8",
     )
     return 0

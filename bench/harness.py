@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Targets from issue #10: recorded beside each figure, never asserted.
 # (operator, bound): "ge" means the figure should be at least the bound, "le" at most.
@@ -158,41 +162,41 @@ def run_child(
     """Run ``cmd`` and measure it with the OS's accounting: ``os.wait4`` gives its rusage alone
     (ru_maxrss covers the child and the descendants it waited for), unlike RUSAGE_CHILDREN, which
     accumulates over the whole life of this process."""
-    out = open(log, "w", encoding="utf-8") if log else subprocess.PIPE
+    log_file = open(log, "w", encoding="utf-8") if log else None
     started = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        cmd,
+        env=env,
+        cwd=cwd,
+        stdout=log_file if log_file is not None else subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     text = ""
     try:
-        if log is None:
+        if log_file is None:
             # drain the pipe in a thread so a chatty child cannot block on a full pipe
             import threading
 
+            pipe = proc.stdout
+            if pipe is None:  # stdout=PIPE always gives one; this keeps that assumption checked
+                raise RuntimeError("subprocess.Popen gave no stdout pipe")
             chunks: list[str] = []
-            reader = threading.Thread(target=lambda: chunks.append(proc.stdout.read()), daemon=True)
+            reader = threading.Thread(target=lambda: chunks.append(pipe.read()), daemon=True)
             reader.start()
-        deadline = started + timeout_s
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                os.killpg(proc.pid, 9)
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.05)
+        status, usage = _wait4(proc.pid, deadline=started + timeout_s)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
-        if log is None:
+        if log_file is None:
             reader.join(timeout=10)
             text = "".join(chunks)
         else:
-            out.close()
-            text = log.read_text(encoding="utf-8", errors="replace")
+            log_file.close()
+            text = Path(log_file.name).read_text(encoding="utf-8", errors="replace")
     finally:
-        if log is not None and not out.closed:
-            out.close()
+        if log_file is not None and not log_file.closed:
+            log_file.close()
     return ChildRun(
         seconds=seconds,
         peak_rss_mb=usage.ru_maxrss / 1024.0,
@@ -202,7 +206,21 @@ def run_child(
     )
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
+def _wait4(pid: int, deadline: float) -> tuple[int, resource.struct_rusage]:
+    """Wait for child ``pid`` (killing its process group after ``deadline``, a perf_counter time):
+    its exit status and its own rusage."""
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        if time.perf_counter() > deadline:
+            os.killpg(pid, 9)
+            _, status, usage = os.wait4(pid, 0)
+            return status, usage
+        time.sleep(0.05)
+
+
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
     value = fn()
     return time.perf_counter() - started, value

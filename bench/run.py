@@ -16,12 +16,13 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 from bench import stages
 from bench.harness import Results, write_results
 
 STAGES = ["extract", "crawl", "dbt", "gx", "demo"]
-SIZES = {
+SIZES: dict[str, dict[str, Any]] = {
     # crawl: sites × pages per site; extract: sites × pages per site; dbt: landed pages; gx: indicator rows
     # airflow_budget_s: seconds of `airflow dags test` demo runs quick mode allows (one run at least)
     "quick": {
@@ -67,7 +68,7 @@ def run(
     try:
         for name in chosen:
             print(f"bench: {name} …", flush=True)
-            info = {"load_before": round(os.getloadavg()[0], 2)}
+            info: dict[str, Any] = {"load_before": round(os.getloadavg()[0], 2)}
             started = time.perf_counter()
             try:
                 if name == "extract":

@@ -11,19 +11,18 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench import corpus
-from bench.harness import Figure, Results, env_override, python, run_child, summarise, timed
+from bench.harness import ChildRun, Figure, Results, env_override, python, run_child, summarise, timed
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-CRAWL_DATE = "2026-01-15"
-SCRIPTED_LISTS = (
-    "hanweb",
-    "trs",
-)  # CMS families whose list pages need a script to reach every page  # the generated pages span 2024-01-01 … 2025-12-31: all are published by then
+CRAWL_DATE = "2026-01-15"  # the generated pages span 2024-01-01 … 2025-12-31: all are published by then
+SCRIPTED_LISTS = ("hanweb", "trs")  # CMS families whose list pages need a script to reach every page
 
 
 def _support(results: Results, name: str, values: list[float], unit: str, what: str) -> None:
@@ -33,14 +32,42 @@ def _support(results: Results, name: str, values: list[float], unit: str, what: 
 # ------------------------------------------------------------------------------------- crawl
 
 
+@dataclass
+class _CrawlSetup:
+    """The generated sites of one crawl stage, written to a registry both spiders start from."""
+
+    work: Path
+    generated: list
+    truth: set[tuple[str, str]]
+    sites_dir: Path
+    ids: list[str]
+    parallel: int
+
+
+@dataclass
+class _CrawlSamples:
+    ours_rate: list[float] = field(default_factory=list)
+    bare_rate: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+    cover: list[float] = field(default_factory=list)
+
+
 def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repeats: int, parallel: int = 2) -> None:
     """Our crawl (subprocess per site, landing on) against the bare link-following spider, same
     generated sites, same portal, same per-site parallelism. Rate = distinct detail pages reached
     per second of wall time (process start-up included for both)."""
-    from parkwatch.crawl.launcher import crawl_sites
-    from parkwatch.land import read_manifests
     from parkwatch.portal import Portal
 
+    setup = _crawl_setup(results, work, n_sites, pages_per_site, parallel)
+    samples = _CrawlSamples()
+    with Portal(port=0, sites=[g.content for g in setup.generated], faults=False) as portal:
+        for i in range(repeats):
+            _crawl_pair(results, setup, samples, i, repeats, portal.port)
+        results.stages.pop("crawl_runs", None)
+    _crawl_summary(results, setup, samples)
+
+
+def _crawl_setup(results: Results, work: Path, n_sites: int, pages_per_site: int, parallel: int) -> _CrawlSetup:
     # Hanweb lists come only from a JavaScript data proxy and TRS lists page on with a script
     # (createPageHTML): a link-follower cannot reach those pages, so the comparison uses the three
     # families whose lists are plain links (generic, 博达 VSB, news portal).
@@ -54,81 +81,91 @@ def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repea
         f"their lists need a script, which a bare link-follower cannot run), {parallel} site "
         "crawls at a time, per-host concurrency 4, delay 0"
     )
+    return _CrawlSetup(work, generated, truth, sites_dir, ids, parallel)
 
-    def ours(i: int, port: int) -> tuple[float, int, float]:
-        home = work / f"crawl-ours-{i}"
-        shutil.rmtree(home, ignore_errors=True)
-        with env_override(
-            PARKWATCH_HOME=str(home), PARKWATCH_SITES_DIR=str(sites_dir), PARKWATCH_PORTAL_PORT=str(port)
-        ):
-            seconds, summaries = timed(lambda: crawl_sites(ids, CRAWL_DATE, parallel=parallel))
-        errors = [f"{s['site_id']}: {s['error']}" for s in summaries if s.get("error")]
-        if errors:
-            raise RuntimeError("our crawl failed: " + "; ".join(errors))
-        rows = read_manifests(home / "raw")
-        reached = {_key(r["url"]) for r in rows if r.get("outcome") == "landed"} & truth
-        requests = sum(int(s.get("requests") or 0) for s in summaries)
-        return seconds, len(reached), requests
 
-    def bare(i: int, port: int) -> tuple[float, int, float]:
-        out_dir = work / f"crawl-bare-{i}"
-        shutil.rmtree(out_dir, ignore_errors=True)
-        out_dir.mkdir(parents=True)
-        env = {**os.environ, "PARKWATCH_PORTAL_PORT": str(port)}
+def _crawl_pair(results: Results, setup: _CrawlSetup, samples: _CrawlSamples, i: int, repeats: int, port: int) -> None:
+    """One measured pair, back to back; which spider goes first alternates between repeats."""
+    order = (
+        [("ours", _crawl_ours), ("bare", _crawl_bare)] if i % 2 == 0 else [("bare", _crawl_bare), ("ours", _crawl_ours)]
+    )
+    got = {name: fn(setup, i, port) for name, fn in order}
+    (t_o, n_o, req_o), (t_b, n_b, req_b) = got["ours"], got["bare"]
+    samples.ours_rate.append(n_o / t_o)
+    samples.bare_rate.append(n_b / t_b)
+    samples.ratios.append((n_o / t_o) / (n_b / t_b))
+    samples.cover.append(min(n_o, n_b) / len(setup.truth))
+    results.stages.setdefault("crawl_runs", {"seconds": 0})
+    print(
+        f"  crawl {i + 1}/{repeats}: ours {n_o} pages in {t_o:.1f}s ({req_o} requests), "
+        f"bare {n_b} pages in {t_b:.1f}s ({req_b} requests)",
+        flush=True,
+    )
 
-        def one(site_id: str):
-            out = out_dir / f"{site_id}.json"
-            run = run_child(
-                [
-                    python(),
-                    "-m",
-                    "bench.bare_spider",
-                    "--site",
-                    site_id,
-                    "--sites-dir",
-                    str(sites_dir),
-                    "--out",
-                    str(out),
-                ],
-                env=env,
-                cwd=PROJECT_ROOT,
-                log=out_dir / f"{site_id}.log",
-            )
-            if run.returncode != 0 or not out.exists():
-                raise RuntimeError(f"bare spider {site_id} exited {run.returncode}: {run.output[-1500:]}")
-            return json.loads(out.read_text(encoding="utf-8"))
 
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            outs = list(pool.map(one, ids))
-        seconds = time.perf_counter() - started
-        fetched = [(u, s) for o in outs for u, s in o["fetched"]]
-        reached = {_key(u) for u, s in fetched if s == 200} & truth
-        return seconds, len(reached), len(fetched)
+def _crawl_ours(setup: _CrawlSetup, i: int, port: int) -> tuple[float, int, float]:
+    from parkwatch.crawl.launcher import crawl_sites
+    from parkwatch.land import read_manifests
 
-    ours_rate, bare_rate, ratios, cover = [], [], [], []
-    with Portal(port=0, sites=[g.content for g in generated], faults=False) as portal:
-        for i in range(repeats):
-            order = [("ours", ours), ("bare", bare)] if i % 2 == 0 else [("bare", bare), ("ours", ours)]
-            got = {name: fn(i, portal.port) for name, fn in order}
-            (t_o, n_o, req_o), (t_b, n_b, req_b) = got["ours"], got["bare"]
-            ours_rate.append(n_o / t_o)
-            bare_rate.append(n_b / t_b)
-            ratios.append((n_o / t_o) / (n_b / t_b))
-            cover.append(min(n_o, n_b) / len(truth))
-            results.stages.setdefault("crawl_runs", {"seconds": 0})
-            print(
-                f"  crawl {i + 1}/{repeats}: ours {n_o} pages in {t_o:.1f}s ({req_o} requests), "
-                f"bare {n_b} pages in {t_b:.1f}s ({req_b} requests)",
-                flush=True,
-            )
-        results.stages.pop("crawl_runs", None)
-    size = f"{len(truth)} pages"
+    home = setup.work / f"crawl-ours-{i}"
+    shutil.rmtree(home, ignore_errors=True)
+    with env_override(
+        PARKWATCH_HOME=str(home), PARKWATCH_SITES_DIR=str(setup.sites_dir), PARKWATCH_PORTAL_PORT=str(port)
+    ):
+        seconds, summaries = timed(lambda: crawl_sites(setup.ids, CRAWL_DATE, parallel=setup.parallel))
+    errors = [f"{s['site_id']}: {s['error']}" for s in summaries if s.get("error")]
+    if errors:
+        raise RuntimeError("our crawl failed: " + "; ".join(errors))
+    rows = read_manifests(home / "raw")
+    reached = {_key(r["url"]) for r in rows if r.get("outcome") == "landed"} & setup.truth
+    requests = sum(int(s.get("requests") or 0) for s in summaries)
+    return seconds, len(reached), requests
+
+
+def _crawl_bare(setup: _CrawlSetup, i: int, port: int) -> tuple[float, int, float]:
+    out_dir = setup.work / f"crawl-bare-{i}"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
+    env = {**os.environ, "PARKWATCH_PORTAL_PORT": str(port)}
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=setup.parallel) as pool:
+        outs = list(pool.map(lambda site_id: _bare_spider_site(setup, out_dir, env, site_id), setup.ids))
+    seconds = time.perf_counter() - started
+    fetched = [(u, s) for o in outs for u, s in o["fetched"]]
+    reached = {_key(u) for u, s in fetched if s == 200} & setup.truth
+    return seconds, len(reached), len(fetched)
+
+
+def _bare_spider_site(setup: _CrawlSetup, out_dir: Path, env: dict[str, str], site_id: str) -> dict:
+    out = out_dir / f"{site_id}.json"
+    run = run_child(
+        [
+            python(),
+            "-m",
+            "bench.bare_spider",
+            "--site",
+            site_id,
+            "--sites-dir",
+            str(setup.sites_dir),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        log=out_dir / f"{site_id}.log",
+    )
+    if run.returncode != 0 or not out.exists():
+        raise RuntimeError(f"bare spider {site_id} exited {run.returncode}: {run.output[-1500:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _crawl_summary(results: Results, setup: _CrawlSetup, samples: _CrawlSamples) -> None:
+    size = f"{len(setup.truth)} pages"
     results.add(
         Figure(
             "crawl_pages_per_s",
             "pages/s",
-            ours_rate,
+            samples.ours_rate,
             size,
             note="detail pages landed per second of wall time, subprocess start-up included",
         )
@@ -137,13 +174,17 @@ def crawl(results: Results, work: Path, n_sites: int, pages_per_site: int, repea
         Figure(
             "crawl_vs_bare_ratio",
             "ratio",
-            ratios,
+            samples.ratios,
             size,
             note="our pages/s over the bare spider's pages/s, pairs run back to back",
         )
     )
-    _support(results, "bare_crawl_pages_per_s", bare_rate, "pages/s", "bare Scrapy link-follower (the crawl floor)")
-    _support(results, "crawl_coverage", cover, "share", "detail pages reached by both spiders / pages generated")
+    _support(
+        results, "bare_crawl_pages_per_s", samples.bare_rate, "pages/s", "bare Scrapy link-follower (the crawl floor)"
+    )
+    _support(
+        results, "crawl_coverage", samples.cover, "share", "detail pages reached by both spiders / pages generated"
+    )
 
 
 def _key(url: str) -> tuple[str, str]:
@@ -154,22 +195,42 @@ def _key(url: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------- extract
 
 
+@dataclass
+class _ExtractSamples:
+    """Per contender, pages per CPU-second and per wall second of each repeat; ours over the peer's."""
+
+    rates: dict[str, list[float]]
+    wall: dict[str, list[float]]
+    ratios: list[float] = field(default_factory=list)
+
+
 def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -> None:
     """Our per-page parse (what the warehouse runs: decode, document, indicator/project/policy facts,
     JSON) against trafilatura.extract + jionlp.ner.extract_money, and the plain lxml parse floor.
     One thread, in this process, all pages in memory."""
-    import lxml.html
-
-    from parkwatch.extract import parse_document
-    from parkwatch.extract.facts import extract_indicators
-    from parkwatch.extract.rows import parse_page
-
     pages = corpus.render(corpus.sites(n_sites, pages_per_site))
     total_bytes = sum(len(p.body) for p in pages)
     results.sizes["extract"] = (
         f"{len(pages)} generated pages ({n_sites} sites × {pages_per_site}, all five CMS "
         f"families, {total_bytes / len(pages) / 1024:.1f} KB each on average), one thread"
     )
+    contenders = _extract_contenders()
+    for fn in contenders.values():  # warm-up: imports, compiled patterns, dictionaries
+        for p in pages[:20]:
+            fn(p)
+    samples = _ExtractSamples(rates={k: [] for k in contenders}, wall={k: [] for k in contenders})
+    for i in range(repeats):
+        _extract_round(contenders, pages, samples, i, repeats)
+    _extract_summary(results, f"{len(pages)} pages", samples, has_peer="peer" in contenders)
+
+
+def _extract_contenders() -> dict[str, Callable[[corpus.Page], None]]:
+    """Ours, our document + indicators alone, the lxml parse floor and (when installed) the peer."""
+    import lxml.html
+
+    from parkwatch.extract import parse_document
+    from parkwatch.extract.facts import extract_indicators
+    from parkwatch.extract.rows import parse_page
 
     def ours_page(p):
         parse_page(p.url, p.body, p.url, p.content_type)
@@ -184,37 +245,45 @@ def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -
     contenders = {"ours": ours_page, "doc_facts": doc_facts, "lxml": lxml_page}
     if peer_page:
         contenders["peer"] = peer_page
-    for fn in contenders.values():  # warm-up: imports, compiled patterns, dictionaries
-        for p in pages[:20]:
-            fn(p)
+    return contenders
+
+
+def _extract_round(
+    contenders: dict[str, Callable[[corpus.Page], None]],
+    pages: list[corpus.Page],
+    samples: _ExtractSamples,
+    i: int,
+    repeats: int,
+) -> None:
+    """One measured repeat: every contender over all pages, in an order that alternates between repeats."""
     # One core: pages per second of this process's CPU time (time.process_time; one thread), which a busy machine
     # does not inflate the way it inflates wall time; wall-clock rates are kept beside them.
-    rates: dict[str, list[float]] = {k: [] for k in contenders}
-    wall: dict[str, list[float]] = {k: [] for k in contenders}
-    ratios = []
     names = list(contenders)
-    for i in range(repeats):
-        order = names if i % 2 == 0 else names[::-1]
-        for name in order:
-            fn = contenders[name]
-            cpu0, wall0 = time.process_time(), time.perf_counter()
-            for p in pages:
-                fn(p)
-            rates[name].append(len(pages) / max(time.process_time() - cpu0, 1e-9))
-            wall[name].append(len(pages) / (time.perf_counter() - wall0))
-        if peer_page:
-            ratios.append(rates["ours"][-1] / rates["peer"][-1])
-        print(
-            f"  extract {i + 1}/{repeats}: "
-            + ", ".join(f"{k} {v[-1]:.0f} pages/cpu-s ({wall[k][-1]:.0f}/s wall)" for k, v in rates.items()),
-            flush=True,
-        )
-    size = f"{len(pages)} pages"
+    order = names if i % 2 == 0 else names[::-1]
+    for name in order:
+        fn = contenders[name]
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        for p in pages:
+            fn(p)
+        samples.rates[name].append(len(pages) / max(time.process_time() - cpu0, 1e-9))
+        samples.wall[name].append(len(pages) / (time.perf_counter() - wall0))
+    if "peer" in contenders:
+        samples.ratios.append(samples.rates["ours"][-1] / samples.rates["peer"][-1])
+    print(
+        f"  extract {i + 1}/{repeats}: "
+        + ", ".join(
+            f"{k} {v[-1]:.0f} pages/cpu-s ({samples.wall[k][-1]:.0f}/s wall)" for k, v in samples.rates.items()
+        ),
+        flush=True,
+    )
+
+
+def _extract_summary(results: Results, size: str, samples: _ExtractSamples, has_peer: bool) -> None:
     results.add(
         Figure(
             "extract_pages_per_s",
             "pages/s",
-            rates["ours"],
+            samples.rates["ours"],
             size,
             note="parkwatch.extract.rows.parse_page (decode + document + indicator, project and policy "
             "facts + JSON rows), one thread, pages per CPU-second (process_time)",
@@ -224,7 +293,7 @@ def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -
         Figure(
             "lxml_parse_pages_per_s",
             "pages/s",
-            rates["lxml"],
+            samples.rates["lxml"],
             size,
             note="lxml.html.fromstring(bytes), pages per CPU-second",
         )
@@ -232,35 +301,39 @@ def extract(results: Results, n_sites: int, pages_per_site: int, repeats: int) -
     _support(
         results,
         "extract_wall_pages_per_s",
-        wall["ours"],
+        samples.wall["ours"],
         "pages/s",
         "parse_page per second of wall time (what a loaded machine gives)",
     )
-    if peer_page:
-        results.add(
-            Figure(
-                "extract_vs_peer_ratio",
-                "ratio",
-                ratios,
-                size,
-                note="our pages per CPU-second over trafilatura.extract + jionlp.ner.extract_money's, paired",
-            )
-        )
-        _support(
-            results,
-            "peer_pages_per_s",
-            rates["peer"],
-            "pages/s",
-            "trafilatura.extract (main text) then jionlp.ner.extract_money on it, per CPU-second",
-        )
+    if has_peer:
+        _extract_peer_summary(results, size, samples)
     else:
         results.notes.append("extract_vs_peer_ratio: trafilatura/jionlp not installed (`uv sync --group bench`)")
     _support(
         results,
         "doc_indicators_pages_per_s",
-        rates["doc_facts"],
+        samples.rates["doc_facts"],
         "pages/s",
         "parse_document + extract_indicators only (no projects, policy, JSON), per CPU-second",
+    )
+
+
+def _extract_peer_summary(results: Results, size: str, samples: _ExtractSamples) -> None:
+    results.add(
+        Figure(
+            "extract_vs_peer_ratio",
+            "ratio",
+            samples.ratios,
+            size,
+            note="our pages per CPU-second over trafilatura.extract + jionlp.ner.extract_money's, paired",
+        )
+    )
+    _support(
+        results,
+        "peer_pages_per_s",
+        samples.rates["peer"],
+        "pages/s",
+        "trafilatura.extract (main text) then jionlp.ner.extract_money on it, per CPU-second",
     )
 
 
@@ -287,10 +360,45 @@ def _peer():
 INCREMENT_RUN = "T060000-increment"
 
 
+@dataclass
+class _DbtSetup:
+    """A raw zone of landed pages, the new pages landed before each incremental build, and how to run dbt."""
+
+    work: Path
+    home: Path
+    raw: Path
+    base: list[corpus.Page]
+    new: list[corpus.Page]
+    env: dict[str, str]
+    exe: str
+    project: str
+
+
+@dataclass
+class _DbtSamples:
+    full_s: list[float] = field(default_factory=list)
+    inc_s: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)  # full then incremental, per repeat
+    problems: list[str] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    # per kind of build ("full", "incremental"): seconds per dbt node, one per repeat
+    nodes: dict[str, dict[str, list[float]]] = field(default_factory=lambda: {"full": {}, "incremental": {}})
+
+
 def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int = 10_000) -> Path:
     """``dbt build --full-refresh`` over a raw zone of ``n_pages`` landed pages, then ``dbt build``
     after 1% new pages land; both measured by the OS (wall time, peak RSS of the dbt process).
     Returns the warehouse home (its build.duckdb feeds the validation stage)."""
+    setup = _dbt_setup(results, work, n_pages)
+    samples = _DbtSamples()
+    for i in range(repeats):
+        _dbt_pair(setup, samples, i, repeats)
+    _dbt_summary(results, setup, samples, full_size)
+    return setup.home
+
+
+def _dbt_setup(results: Results, work: Path, n_pages: int) -> _DbtSetup:
     from parkwatch import config
     from parkwatch.warehouse import dbt_env, dbt_executable
 
@@ -309,74 +417,56 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
         f"{len(new)} new pages ({len(new) / len(base):.0%}); dbt-duckdb threads 2; the raw zone "
         "is landed with parkwatch.land directly (pages only, no list pages)"
     )
-
     with env_override(PARKWATCH_HOME=str(home)):
         env = dbt_env()
         exe = dbt_executable()
-    project = str(config.dbt_dir())
+    return _DbtSetup(work, home, raw, base, new, env, exe, str(config.dbt_dir()))
 
-    nodes: dict[str, dict[str, list[float]]] = {"full": {}, "incremental": {}}
 
-    def dbt_build(full: bool, tag: str):
-        args = [exe, "build"] + (["--full-refresh"] if full else []) + ["--project-dir", project]
-        run = run_child(args, env=env, cwd=project, log=work / f"dbt-{tag}.log")
-        parsed = re.findall(r"int_parsed_pages: parsed (\d+)", run.output)
-        for node, secs in node_timings(Path(env["DBT_TARGET_PATH"]) / "run_results.json").items():
-            nodes["full" if full else "incremental"].setdefault(node, []).append(secs)
-        return run, int(parsed[-1]) if parsed else None
+def _dbt_build(setup: _DbtSetup, samples: _DbtSamples, full: bool, tag: str) -> tuple[ChildRun, int | None]:
+    """One ``dbt build``: its run, the pages int_parsed_pages says it parsed, and its node timings recorded."""
+    args = [setup.exe, "build"] + (["--full-refresh"] if full else []) + ["--project-dir", setup.project]
+    run = run_child(args, env=setup.env, cwd=setup.project, log=setup.work / f"dbt-{tag}.log")
+    parsed = re.findall(r"int_parsed_pages: parsed (\d+)", run.output)
+    for node, secs in node_timings(Path(setup.env["DBT_TARGET_PATH"]) / "run_results.json").items():
+        samples.nodes["full" if full else "incremental"].setdefault(node, []).append(secs)
+    return run, int(parsed[-1]) if parsed else None
 
-    full_s, inc_s, ratios, rss, problems, cpu = [], [], [], [], [], []
-    for i in range(repeats):
-        for m in raw.glob(f"manifests/*/*{INCREMENT_RUN}.jsonl"):
-            m.unlink()
-        run_f, parsed_f = dbt_build(True, f"full-{i}")
-        corpus.land(new, raw, INCREMENT_RUN, fetched_at=_next_day())
-        run_i, parsed_i = dbt_build(False, f"incremental-{i}")
-        for run, what in ((run_f, "full"), (run_i, "incremental")):
-            if run.returncode != 0:
-                problems.append(f"dbt build ({what}, run {i + 1}) exited {run.returncode}: " + _tail_error(run.output))
-        cpu.append(run_f.cpu_s)
-        full_s.append(run_f.seconds)
-        inc_s.append(run_i.seconds)
-        ratios.append(run_i.seconds / run_f.seconds)
-        rss += [run_f.peak_rss_mb, run_i.peak_rss_mb]
-        print(
-            f"  dbt {i + 1}/{repeats}: full {run_f.seconds:.1f}s (parsed {parsed_f}, {run_f.peak_rss_mb:.0f} MB), "
-            f"incremental {run_i.seconds:.1f}s (parsed {parsed_i}, {run_i.peak_rss_mb:.0f} MB)",
-            flush=True,
-        )
-    scale = full_size / len(base)
-    note = "wall time of `dbt build --full-refresh` (seeds, every model, every test)"
-    if problems:
-        note += "; " + " | ".join(dict.fromkeys(problems))
-    if scale == 1:
-        results.add(Figure("dbt_full_10k_s", "s", full_s, f"{full_size} pages", note=note))
-    else:
-        # Below the full size, the incremental build run right after stands for dbt's fixed cost
-        # (start-up, seeds, every other model and test) and only the rest is scaled to the full size.
-        results.add(
-            Figure(
-                "dbt_full_10k_s",
-                "s",
-                [f + (f - i) * (scale - 1) for f, i in zip(full_s, inc_s)],
-                f"{full_size} pages",
-                note=note,
-                scaled_from=f"{len(base)} pages: the incremental build as fixed cost, the rest × {scale:g}",
+
+def _dbt_pair(setup: _DbtSetup, samples: _DbtSamples, i: int, repeats: int) -> None:
+    """One measured pair: a full refresh, then an incremental build after the new pages land."""
+    for m in setup.raw.glob(f"manifests/*/*{INCREMENT_RUN}.jsonl"):
+        m.unlink()
+    run_f, parsed_f = _dbt_build(setup, samples, True, f"full-{i}")
+    corpus.land(setup.new, setup.raw, INCREMENT_RUN, fetched_at=_next_day())
+    run_i, parsed_i = _dbt_build(setup, samples, False, f"incremental-{i}")
+    for run, what in ((run_f, "full"), (run_i, "incremental")):
+        if run.returncode != 0:
+            samples.problems.append(
+                f"dbt build ({what}, run {i + 1}) exited {run.returncode}: " + _tail_error(run.output)
             )
-        )
-        _support(
-            results,
-            "dbt_full_10k_s_linear",
-            [f * scale for f in full_s],
-            "s",
-            f"{full_size} pages as {len(base)} pages × {scale:g} (an upper bound: scales dbt's fixed cost too)",
-        )
+    samples.cpu.append(run_f.cpu_s)
+    samples.full_s.append(run_f.seconds)
+    samples.inc_s.append(run_i.seconds)
+    samples.ratios.append(run_i.seconds / run_f.seconds)
+    samples.rss += [run_f.peak_rss_mb, run_i.peak_rss_mb]
+    print(
+        f"  dbt {i + 1}/{repeats}: full {run_f.seconds:.1f}s (parsed {parsed_f}, {run_f.peak_rss_mb:.0f} MB), "
+        f"incremental {run_i.seconds:.1f}s (parsed {parsed_i}, {run_i.peak_rss_mb:.0f} MB)",
+        flush=True,
+    )
+
+
+def _dbt_summary(results: Results, setup: _DbtSetup, samples: _DbtSamples, full_size: int) -> None:
+    n_base, n_new = len(setup.base), len(setup.new)
+    scale = full_size / n_base
+    _dbt_full_figure(results, samples, n_base, full_size)
     results.add(
         Figure(
             "dbt_incremental_vs_full_ratio",
             "ratio",
-            ratios,
-            f"{len(base)} + {len(new)} pages",
+            samples.ratios,
+            f"{n_base} + {n_new} pages",
             note="`dbt build` after 1% new pages over the full refresh before it, paired"
             + (
                 ""
@@ -390,21 +480,53 @@ def dbt(results: Results, work: Path, n_pages: int, repeats: int, full_size: int
         Figure(
             "dbt_peak_rss_mb",
             "MB",
-            [max(rss[k : k + 2]) for k in range(0, len(rss), 2)],
-            f"{len(base)} pages",
+            [max(samples.rss[k : k + 2]) for k in range(0, len(samples.rss), 2)],
+            f"{n_base} pages",
             note="largest resident set of the dbt process (os.wait4 ru_maxrss), Python models run inside it",
         )
     )
-    _support(results, "dbt_full_s_measured", full_s, "s", f"full refresh at {len(base)} pages, unscaled")
-    _support(results, "dbt_incremental_s", inc_s, "s", f"incremental build, {len(new)} new pages")
-    _support(results, "dbt_full_cpu_s", cpu, "s", f"CPU time (user + system) of the full refresh at {len(base)} pages")
+    _support(results, "dbt_full_s_measured", samples.full_s, "s", f"full refresh at {n_base} pages, unscaled")
+    _support(results, "dbt_incremental_s", samples.inc_s, "s", f"incremental build, {n_new} new pages")
+    _support(
+        results, "dbt_full_cpu_s", samples.cpu, "s", f"CPU time (user + system) of the full refresh at {n_base} pages"
+    )
     # dbt's own profile: the slowest nodes of each kind of build (run_results.json)
-    for kind, timings in nodes.items():
+    for kind, timings in samples.nodes.items():
         slowest = sorted(timings.items(), key=lambda kv: -summarise(kv[1])["median"])[:4]
         for node, secs in slowest:
             _support(results, f"dbt {kind}: {node}", secs, "s", f"node time in the {kind} build (run_results.json)")
 
-    return home
+
+def _dbt_full_figure(results: Results, samples: _DbtSamples, n_base: int, full_size: int) -> None:
+    """dbt_full_10k_s: measured at the full size, or estimated for it from a smaller one."""
+    scale = full_size / n_base
+    note = "wall time of `dbt build --full-refresh` (seeds, every model, every test)"
+    if samples.problems:
+        note += "; " + " | ".join(dict.fromkeys(samples.problems))
+    if scale == 1:
+        results.add(Figure("dbt_full_10k_s", "s", samples.full_s, f"{full_size} pages", note=note))
+        return
+    # Below the full size, the incremental build run right after stands for dbt's fixed cost
+    # (start-up, seeds, every other model and test) and only the rest is scaled to the full size.
+    # strict: every repeat appends one full and one incremental time together, so the lengths match.
+    pairs = zip(samples.full_s, samples.inc_s, strict=True)
+    results.add(
+        Figure(
+            "dbt_full_10k_s",
+            "s",
+            [f + (f - i) * (scale - 1) for f, i in pairs],
+            f"{full_size} pages",
+            note=note,
+            scaled_from=f"{n_base} pages: the incremental build as fixed cost, the rest × {scale:g}",
+        )
+    )
+    _support(
+        results,
+        "dbt_full_10k_s_linear",
+        [f * scale for f in samples.full_s],
+        "s",
+        f"{full_size} pages as {n_base} pages × {scale:g} (an upper bound: scales dbt's fixed cost too)",
+    )
 
 
 def node_timings(run_results: Path) -> dict[str, float]:
@@ -533,7 +655,7 @@ def replicate_indicators(db: Path, rows: int) -> tuple[int, int, int]:
     import duckdb
 
     with duckdb.connect(str(db)) as con:
-        real = con.execute("select count(*) from marts.indicators").fetchone()[0]
+        real = _count_indicators(con)
         if not real:
             raise RuntimeError("the build has no indicator rows to replicate")
         copies = -(-rows // real)
@@ -543,11 +665,27 @@ def replicate_indicators(db: Path, rows: int) -> tuple[int, int, int]:
             from marts.indicators, range({copies}) as r(k)
             order by k, fact_id
             limit {rows}""")
-        got = con.execute("select count(*) from marts.indicators").fetchone()[0]
+        got = _count_indicators(con)
     return real, copies, got
 
 
+def _count_indicators(con) -> int:
+    row = con.execute("select count(*) from marts.indicators").fetchone()
+    if row is None:  # a count(*) always returns one row; this keeps that assumption checked
+        raise RuntimeError("select count(*) from marts.indicators returned no row")
+    return row[0]
+
+
 # ------------------------------------------------------------------------------------- end to end
+
+
+@dataclass
+class _DemoSamples:
+    direct: list[float] = field(default_factory=list)
+    via_airflow: list[float] = field(default_factory=list)
+    overhead: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)
+    airflow_error: str | None = None  # the first failed Airflow run stops the Airflow runs
 
 
 def demo(results: Results, work: Path, repeats: int, airflow_budget_s: float | None = None) -> None:
@@ -557,41 +695,54 @@ def demo(results: Results, work: Path, repeats: int, airflow_budget_s: float | N
     ``airflow_budget_s`` (quick mode): stop starting Airflow runs once the next one would pass
     this many seconds of Airflow runs (at least one runs); the count is reported."""
     exe = str(Path(python()).with_name("parkwatch"))
-    direct, via_airflow, overhead, rss = [], [], [], []
-    airflow_error = None
-
-    def one(name: str, i: int):
-        home = work / f"demo-{name}-{i}"
-        shutil.rmtree(home, ignore_errors=True)
-        args = [exe, "demo", "--port", "0"] + (["--no-airflow"] if name == "direct" else [])
-        env = {k: v for k, v in os.environ.items() if k not in ("PARKWATCH_SITES_DIR", "AIRFLOW_HOME")}
-        env["PARKWATCH_HOME"] = str(home)
-        run = run_child(args, env=env, cwd=PROJECT_ROOT, log=work / f"demo-{name}-{i}.log", timeout_s=1800)
-        if run.returncode != 0:
-            raise RuntimeError(f"`parkwatch {' '.join(args[1:])}` exited {run.returncode}: " + _tail_error(run.output))
-        return run
-
+    samples = _DemoSamples()
     work.mkdir(parents=True, exist_ok=True)
     for i in range(repeats):
-        d = one("direct", i)
-        direct.append(d.seconds)
-        rss.append(d.peak_rss_mb)
-        line = f"  demo {i + 1}/{repeats}: direct {d.seconds:.1f}s"
-        spent = sum(via_airflow)
-        next_cost = max(via_airflow) if via_airflow else 0
-        if airflow_error is None and (
-            airflow_budget_s is None or not via_airflow or spent + next_cost <= airflow_budget_s
-        ):
-            try:
-                a = one("airflow", i)
-                via_airflow.append(a.seconds)
-                overhead.append(a.seconds - d.seconds)
-                rss.append(a.peak_rss_mb)
-                line += f", airflow {a.seconds:.1f}s"
-            except RuntimeError as exc:
-                airflow_error = str(exc)
-                line += ", airflow FAILED"
-        print(line, flush=True)
+        _demo_pair(work, exe, samples, i, repeats, airflow_budget_s)
+    _demo_summary(results, samples, repeats, airflow_budget_s)
+    if samples.airflow_error and not samples.via_airflow:
+        raise RuntimeError(samples.airflow_error)
+
+
+def _demo_run(work: Path, exe: str, name: str, i: int) -> ChildRun:
+    """One ``parkwatch demo`` (``name`` "direct" adds --no-airflow) on a fresh home."""
+    home = work / f"demo-{name}-{i}"
+    shutil.rmtree(home, ignore_errors=True)
+    args = [exe, "demo", "--port", "0"] + (["--no-airflow"] if name == "direct" else [])
+    env = {k: v for k, v in os.environ.items() if k not in ("PARKWATCH_SITES_DIR", "AIRFLOW_HOME")}
+    env["PARKWATCH_HOME"] = str(home)
+    run = run_child(args, env=env, cwd=PROJECT_ROOT, log=work / f"demo-{name}-{i}.log", timeout_s=1800)
+    if run.returncode != 0:
+        raise RuntimeError(f"`parkwatch {' '.join(args[1:])}` exited {run.returncode}: " + _tail_error(run.output))
+    return run
+
+
+def _demo_pair(
+    work: Path, exe: str, samples: _DemoSamples, i: int, repeats: int, airflow_budget_s: float | None
+) -> None:
+    """One measured repeat: the direct run, then the Airflow run while the budget allows and none has failed."""
+    d = _demo_run(work, exe, "direct", i)
+    samples.direct.append(d.seconds)
+    samples.rss.append(d.peak_rss_mb)
+    line = f"  demo {i + 1}/{repeats}: direct {d.seconds:.1f}s"
+    spent = sum(samples.via_airflow)
+    next_cost = max(samples.via_airflow) if samples.via_airflow else 0
+    if samples.airflow_error is None and (
+        airflow_budget_s is None or not samples.via_airflow or spent + next_cost <= airflow_budget_s
+    ):
+        try:
+            a = _demo_run(work, exe, "airflow", i)
+            samples.via_airflow.append(a.seconds)
+            samples.overhead.append(a.seconds - d.seconds)
+            samples.rss.append(a.peak_rss_mb)
+            line += f", airflow {a.seconds:.1f}s"
+        except RuntimeError as exc:
+            samples.airflow_error = str(exc)
+            line += ", airflow FAILED"
+    print(line, flush=True)
+
+
+def _demo_summary(results: Results, samples: _DemoSamples, repeats: int, airflow_budget_s: float | None) -> None:
     results.sizes["demo"] = (
         "the demo portal's five hand-written sites (about 60 pages), a fresh warehouse and "
         "Airflow home per run (so Airflow's `db migrate` is included)"
@@ -600,21 +751,25 @@ def demo(results: Results, work: Path, repeats: int, airflow_budget_s: float | N
         Figure(
             "demo_e2e_s",
             "s",
-            direct,
+            samples.direct,
             "demo portal",
             note="`parkwatch demo --no-airflow --port 0`: portal, crawl, dbt build, validate, publish",
         )
     )
     note = "`parkwatch demo --port 0` (airflow dags test) minus the direct run just before it"
-    if airflow_error:
-        note += f"; the Airflow run failed: {airflow_error[:300]}"
-    elif len(via_airflow) < repeats:
+    if samples.airflow_error:
+        note += f"; the Airflow run failed: {samples.airflow_error[:300]}"
+    elif len(samples.via_airflow) < repeats:
         note += (
-            f"; only {len(via_airflow)} Airflow run(s): quick mode's Airflow time budget "
+            f"; only {len(samples.via_airflow)} Airflow run(s): quick mode's Airflow time budget "
             f"({airflow_budget_s:.0f} s) was spent (BENCH_FULL=1 runs all {repeats})"
         )
-    results.add(Figure("airflow_overhead_s", "s", overhead, "demo portal", note=note))
-    _support(results, "demo_airflow_s", via_airflow, "s", "`parkwatch demo --port 0` through airflow dags test")
-    _support(results, "demo_peak_rss_mb", rss, "MB", "largest resident set of one process tree in the demo (os.wait4)")
-    if airflow_error and not via_airflow:
-        raise RuntimeError(airflow_error)
+    results.add(Figure("airflow_overhead_s", "s", samples.overhead, "demo portal", note=note))
+    _support(results, "demo_airflow_s", samples.via_airflow, "s", "`parkwatch demo --port 0` through airflow dags test")
+    _support(
+        results,
+        "demo_peak_rss_mb",
+        samples.rss,
+        "MB",
+        "largest resident set of one process tree in the demo (os.wait4)",
+    )
