@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test up bench docs clean
+.PHONY: setup demo lint test up bench docs clean
 
 setup: $(STAMP)
 
@@ -19,7 +19,14 @@ $(STAMP): pyproject.toml uv.lock
 demo: setup
 	$(BIN)/parkwatch demo
 
-test: setup
+# The house habits, checked before any test runs: ruff (lint and format) and mypy, zero findings.
+LINTED := parkwatch scrapers dags bench
+lint: setup
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy $(LINTED)
+
+test: setup lint
 	PARKWATCH_FUZZ_LONG=1 $(BIN)/python -m pytest  # the long fuzz run too (about 2.5 min)
 
 # Airflow standalone (SQLite, LocalExecutor) + the demo portal; UI on http://localhost:8080 (login printed).
