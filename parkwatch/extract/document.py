@@ -10,11 +10,12 @@ import re
 from parkwatch.extract.common import classify_doc_type
 from parkwatch.extract.decode import binary_kind, charset_from_content_type, decode_html
 from parkwatch.extract.model import DOC_TYPES, Document
+from parkwatch.extract.text import strip_invisible
 
 # 0.3.4: a lone 十 before 万/亿 is a figure (十亿元, 十万个); one document-number pattern (〖2023〗 numbers
 # make a policy), one attachment-file pattern (a plain-text 下载: line may name .7z/.csv/.ppt(x)); the
 # warehouse's project JSON lists its fields in the record's order (count_text before count)
-EXTRACTOR_VERSION = "0.3.4"
+EXTRACTOR_VERSION = "0.3.5"  # 0.3.5: invisible characters removed before the markup is read
 
 __all__ = [
     "DOC_TYPES",
@@ -97,6 +98,10 @@ def _parse(data: bytes | str, url: str | None, content_type: str | None) -> Docu
         text, encoding = data, None
     else:
         return Document(url=url, error=f"unsupported input type {type(data).__name__}")
+    # Invisible characters go before the markup is read: NULs interleaved into "<script>" (a UTF-16
+    # page decoded twice) would otherwise hide a script from the script stripper, then vanish in
+    # clean_text and leave its figures in the text.
+    text = strip_invisible(text)
     if not text.strip():
         return Document(url=url, encoding=encoding, error="empty document")
     if _is_html_document(text) or (not _looks_plain(content_type, url) and is_html(text)):

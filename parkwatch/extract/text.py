@@ -32,6 +32,11 @@ _KEEP_WIDTH = set("…〔〕【】")
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
+def strip_invisible(s: str) -> str:
+    """``s`` without the characters that carry no text (zero-width, soft hyphen, C0/C1 controls, U+FFFD)."""
+    return _INVISIBLE_RE.sub("", s)
+
+
 def is_cjk(ch: str) -> bool:
     """True for a CJK ideograph."""
     return bool(ch) and bool(re.match(f"[{_CJK}]", ch))
@@ -94,7 +99,7 @@ def to_simplified(s: str) -> str:
 
 def normalize_width(s: str) -> str:
     """NFKC per character (full-width digits, letters, punctuation → ASCII), keeping 〔〕… 【】."""
-    s = _INVISIBLE_RE.sub("", s)
+    s = strip_invisible(s)
     return "".join(c if c in _KEEP_WIDTH else unicodedata.normalize("NFKC", c) for c in s)
 
 

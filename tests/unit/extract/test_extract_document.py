@@ -194,3 +194,18 @@ def test_doc_type(title, body, expected):
     from parkwatch.extract.common import classify_doc_type
 
     assert classify_doc_type(title, body, {}) == expected
+
+
+def test_script_hidden_by_interleaved_nuls_stays_out_of_the_text():
+    """A UTF-16 page decoded as UTF-8 and encoded as UTF-16 again carries its markup with NULs
+    between the characters: the script must still be recognised (the long fuzz run found it)."""
+    page = (
+        "<!DOCTYPE html><html><head><title>经济运行</title></head><body><div class=\"content\">"
+        "<p>财政收入5.58亿元。</p><script>document.write(\"<p>税收999.99亿元</p>\");</script>"
+        "<p>工业增加值增长9%。</p></div></body></html>"
+    )
+    once = page.encode("utf-16")
+    twice = once.decode("utf-8", "replace").encode("utf-16")
+    doc = parse_document(twice, url="http://example.org/a.html", content_type="text/html")
+    assert doc.error is None
+    assert "999.99" not in doc.body + doc.title
