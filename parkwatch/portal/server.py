@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import signal
 import socket
 import sys
 import threading
@@ -351,6 +352,11 @@ def serve(port: int = 8700, today: str | None = None, sites: int = 0, pages_per_
     """Run the portal in the foreground until Ctrl-C. ``sites``/``pages_per_site`` add generated
     park sites (127.0.1.10 and up); their ground truth is at ``/_truth/<site>.json`` on the
     directory origin and their registry entry at ``/_sites/<site>.yaml``."""
+    # A process can inherit SIGINT ignored (started in the background of a non-interactive shell) or
+    # blocked (a parent that masked it before starting us): a foreground server must still stop on Ctrl-C.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     portal = Portal(port=port, today=today, generated=sites, pages_per_site=pages_per_site, seed=seed).start()
     try:
         print(f"parkwatch demo portal: directory {portal.directory_url}", flush=True)
