@@ -190,8 +190,7 @@ PRENOMINAL_VERBS = (
 # of those, the particles and one-character adverbs: they do not make a subject an action
 NOT_ACTION_WORDS = ("的", "了", "等", "有", "共", "为", "对", "向", "给", "已", "还", "再", "又", "将")
 
-# the statuses a project can have, and the words that give them (first match wins)
-PROJECT_STATUSES = ("签约", "备案", "开工", "在建", "投产", "竣工")
+# the words that give a project its status (签约/备案/开工/在建/投产/竣工; first match wins)
 PROJECT_STATUS_WORDS = (
     ("竣工", "竣工"),
     ("建成投产", "投产"),
